@@ -1,0 +1,1 @@
+"""The evidence table: one schema, written and read here."""

@@ -1,0 +1,1 @@
+"""Small compiled tables and default configuration, read lazily with importlib.resources."""
