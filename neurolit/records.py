@@ -165,4 +165,6 @@ class Triple:
     year: int | None = None
     journal: str = ""
     extractor_version: str = ""
+    known_in_civic: bool = False
+    civic_evidence_ids: tuple[str, ...] = ()
     features: tuple[tuple[str, str], ...] = field(default=(), compare=False)
