@@ -9,10 +9,16 @@ from rich.markup import escape
 
 from neurolit import __version__
 from neurolit.commands import apps
-from neurolit.errors import NeurolitError
 
 # Importing a command module registers its commands on the apps (see neurolit/commands/__init__.py).
 # One line per stage module:
+from neurolit.commands import fetch as _fetch  # noqa: F401
+from neurolit.commands import ner as _ner  # noqa: F401  (annotate, eval ner)
+from neurolit.commands import refresh as _refresh  # noqa: F401  (refresh, schedule, mirror)
+from neurolit.commands import relations as _relations  # noqa: F401  (extract, run, eval relations)
+from neurolit.commands import review as _review  # noqa: F401  (review, export)
+from neurolit.commands import train as _train  # noqa: F401  (registers `neurolit train ner`)
+from neurolit.errors import NeurolitError
 
 app = apps.app
 
@@ -25,8 +31,9 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = apps.typer.Option(False, "--version", callback=_version_callback, is_eager=True,
-                                      help="Print the version and exit."),
+    version: bool = apps.typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """neurolit: PubMed → mutation–drug–response evidence table, reviewed by curators."""
 

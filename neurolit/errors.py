@@ -29,8 +29,9 @@ class RateLimitError(FetchError):
 class ParseError(NeurolitError, ValueError):
     """Malformed or truncated XML/PubTator/JSON input. The message names the file and position."""
 
-    def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
         where = ""
         if source is not None:
             where = f"{source}"

@@ -13,7 +13,12 @@ EntityLabel = Literal["Gene", "Variant", "Drug", "Disease", "Outcome"]
 ENTITY_LABELS: tuple[EntityLabel, ...] = ("Gene", "Variant", "Drug", "Disease", "Outcome")
 
 Significance = Literal["sensitivity", "resistance", "reduced_sensitivity", "adverse_response"]
-SIGNIFICANCES: tuple[Significance, ...] = ("sensitivity", "resistance", "reduced_sensitivity", "adverse_response")
+SIGNIFICANCES: tuple[Significance, ...] = (
+    "sensitivity",
+    "resistance",
+    "reduced_sensitivity",
+    "adverse_response",
+)
 
 Direction = Literal["supports", "does_not_support"]
 DIRECTIONS: tuple[Direction, ...] = ("supports", "does_not_support")
@@ -112,7 +117,9 @@ class Mention:
     # Gene
     hgnc_id: str = ""
     # Variant
-    variant_type: str = ""  # substitution, dna_change, snp, indel, exon, cnv, fusion, generic, expression, wildtype
+    variant_type: str = (
+        ""  # substitution, dna_change, snp, indel, exon, cnv, fusion, generic, expression, wildtype
+    )
     gene: str = ""  # linked gene symbol, when the text links one
     gene_id: str = ""
     # Drug

@@ -9,8 +9,14 @@ from neurolit.errors import ConfigError
 
 
 def test_defaults_and_environment(tmp_path: Path) -> None:
-    config = load_config({"NEUROLIT_HOME": str(tmp_path), "NEUROLIT_EUTILS_URL": "http://127.0.0.1:9/eutils",
-                          "NCBI_API_KEY": "k", "NCBI_EMAIL": "curator@example.org"})
+    config = load_config(
+        {
+            "NEUROLIT_HOME": str(tmp_path),
+            "NEUROLIT_EUTILS_URL": "http://127.0.0.1:9/eutils",
+            "NCBI_API_KEY": "k",
+            "NCBI_EMAIL": "curator@example.org",
+        }
+    )
     assert config.home == tmp_path
     assert config.eutils_url == "http://127.0.0.1:9/eutils/"
     assert config.api_key == "k"

@@ -60,7 +60,9 @@ def _open_text(source: str | Path | TextIO) -> tuple[TextIO, str]:
     return source, getattr(source, "name", "<stream>")
 
 
-def read_pubtator(source: str | Path | TextIO, *, validate_offsets: bool = False) -> Iterator[PubTatorDocument]:
+def read_pubtator(
+    source: str | Path | TextIO, *, validate_offsets: bool = False
+) -> Iterator[PubTatorDocument]:
     """Stream documents from a PubTator file. Raises ParseError naming the file and line on malformed input."""
     handle, name = _open_text(source)
     pmid: str | None = None
@@ -75,9 +77,12 @@ def read_pubtator(source: str | Path | TextIO, *, validate_offsets: bool = False
         if validate_offsets:
             text = doc.text
             for ann in doc.annotations:
-                if text[ann.start:ann.end] != ann.text:
-                    raise ParseError(f"annotation {ann.start}-{ann.end} {ann.text!r} does not match the text "
-                                     f"of document {pmid}", source=name)
+                if text[ann.start : ann.end] != ann.text:
+                    raise ParseError(
+                        f"annotation {ann.start}-{ann.end} {ann.text!r} does not match the text "
+                        f"of document {pmid}",
+                        source=name,
+                    )
         return doc
 
     try:
@@ -106,15 +111,21 @@ def read_pubtator(source: str | Path | TextIO, *, validate_offsets: bool = False
                 continue
             cols = line.split("\t")
             if pmid is None or cols[0] != pmid:
-                raise ParseError(f"line does not belong to a document (expected PMID {pmid})", source=name,
-                                 line=lineno)
+                raise ParseError(
+                    f"line does not belong to a document (expected PMID {pmid})", source=name, line=lineno
+                )
             if len(cols) >= 5 and cols[1].isdigit() and cols[2].isdigit():
-                annotations.append(PubTatorAnnotation(int(cols[1]), int(cols[2]), cols[3], cols[4],
-                                                      cols[5] if len(cols) > 5 else ""))
+                annotations.append(
+                    PubTatorAnnotation(
+                        int(cols[1]), int(cols[2]), cols[3], cols[4], cols[5] if len(cols) > 5 else ""
+                    )
+                )
             elif len(cols) >= 4:
                 relations.append(PubTatorRelation(cols[1], cols[2], cols[3], tuple(cols[4:])))
             else:
-                raise ParseError(f"cannot read PubTator line with {len(cols)} columns", source=name, line=lineno)
+                raise ParseError(
+                    f"cannot read PubTator line with {len(cols)} columns", source=name, line=lineno
+                )
         doc = flush()
         if doc is not None:
             yield doc
@@ -127,8 +138,9 @@ def format_document(doc: PubTatorDocument) -> str:
     """One document in PubTator format, ending with a blank line."""
     lines = [f"{doc.pmid}|t|{_one_line(doc.title)}", f"{doc.pmid}|a|{_one_line(doc.abstract)}"]
     for ann in sorted(doc.annotations, key=lambda a: (a.start, a.end, a.type)):
-        lines.append("\t".join([doc.pmid, str(ann.start), str(ann.end), _one_line(ann.text), ann.type,
-                                ann.identifier]))
+        lines.append(
+            "\t".join([doc.pmid, str(ann.start), str(ann.end), _one_line(ann.text), ann.type, ann.identifier])
+        )
     for rel in doc.relations:
         lines.append("\t".join([doc.pmid, rel.type, rel.arg1, rel.arg2, *rel.extra]))
     return "\n".join(lines) + "\n\n"

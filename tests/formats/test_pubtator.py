@@ -33,13 +33,17 @@ def test_round_trip_keeps_offsets(tmp_path: Path) -> None:
     abstract = "No response to crizotinib;\tthen a complete response to lorlatinib."
     text = f"{title}\n{abstract}"
     start = text.index("lorlatinib")
-    doc = PubTatorDocument("34210658", title, abstract,
-                           (PubTatorAnnotation(start, start + 10, "lorlatinib", "Drug", "MeSH:C000614233"),))
+    doc = PubTatorDocument(
+        "34210658",
+        title,
+        abstract,
+        (PubTatorAnnotation(start, start + 10, "lorlatinib", "Drug", "MeSH:C000614233"),),
+    )
     buffer = io.StringIO()
     assert write_pubtator([doc], buffer) == 1
     (again,) = list(read_pubtator(io.StringIO(buffer.getvalue()), validate_offsets=True))
     assert again.annotations == doc.annotations
-    assert again.text[start:start + 10] == "lorlatinib"
+    assert again.text[start : start + 10] == "lorlatinib"
 
 
 def test_offset_mismatch_is_a_parse_error() -> None:
