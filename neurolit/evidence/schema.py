@@ -45,14 +45,25 @@ COLUMNS: tuple[str, ...] = (
 REQUIRED: tuple[str, ...] = ("pmid", "gene", "variant", "drug", "significance", "direction")
 
 
-def triple_key(pmid: str, gene: str, variant: str, drug: str, significance: str, direction: str) -> tuple[str, ...]:
+def triple_key(
+    pmid: str, gene: str, variant: str, drug: str, significance: str, direction: str
+) -> tuple[str, ...]:
     """The identity of a row: one row per (pmid, gene, variant, drug, significance, direction)."""
-    return (pmid.strip(), gene.strip().upper(), variant.strip(), drug.strip().lower(), significance, direction)
+    return (
+        pmid.strip(),
+        gene.strip().upper(),
+        variant.strip(),
+        drug.strip().lower(),
+        significance,
+        direction,
+    )
 
 
 def triple_id(triple: Triple) -> str:
     """A stable identifier: the same assertion from the same paper keeps its id across re-extractions."""
-    key = triple_key(triple.pmid, triple.gene, triple.variant, triple.drug, triple.significance, triple.direction)
+    key = triple_key(
+        triple.pmid, triple.gene, triple.variant, triple.drug, triple.significance, triple.direction
+    )
     return "T" + hashlib.sha1("\x1f".join(key).encode("utf-8")).hexdigest()[:15]
 
 
@@ -115,8 +126,9 @@ def row_to_triple(row: Mapping[str, Any], *, where: str = "") -> Triple:
         year_text = _text(row, "year")
         year = int(float(year_text)) if year_text else None
     except ValueError as exc:
-        raise InputError(f"{prefix}a numeric column (confidence, evidence_start/end, year) is not a number: {exc}") \
-            from exc
+        raise InputError(
+            f"{prefix}a numeric column (confidence, evidence_start/end, year) is not a number: {exc}"
+        ) from exc
     civic = _text(row, "known_in_civic").lower() in {"true", "1", "yes"}
     civic_ids = tuple(part for part in _text(row, "civic_evidence_ids").split(";") if part)
     return Triple(

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from neurolit.errors import InputError
 from neurolit.evidence.schema import COLUMNS, SCHEMA_VERSION, row_to_triple, triple_to_row
 from neurolit.records import Triple
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def write_evidence(triples: Iterable[Triple], path: str | Path) -> int:
@@ -34,7 +38,7 @@ def write_evidence(triples: Iterable[Triple], path: str | Path) -> int:
 
 
 def read_evidence(path: str | Path) -> list[Triple]:
-    """Read an evidence table written by `write_evidence`; every row is validated (InputError names the row)."""
+    """Read an evidence table written by `write_evidence`; rows are validated (InputError names the row)."""
     import pandas as pd
 
     source = Path(path)
@@ -44,13 +48,27 @@ def read_evidence(path: str | Path) -> list[Triple]:
         frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"{source} is not a readable CSV evidence table: {exc}") from exc
-    missing = [column for column in ("pmid", "gene", "variant", "drug", "significance", "direction")
-               if column not in frame.columns]
+    missing = [
+        column
+        for column in ("pmid", "gene", "variant", "drug", "significance", "direction")
+        if column not in frame.columns
+    ]
     if missing:
         raise InputError(f"{source} lacks the evidence table column(s) {', '.join(missing)}")
     versions = {value for value in frame.get("schema_version", pd.Series(dtype=str)) if value}
     if versions and versions != {SCHEMA_VERSION}:
-        raise InputError(f"{source} has schema version(s) {sorted(versions)}; this neurolit reads "
-                         f"{SCHEMA_VERSION}. Re-run `neurolit extract`.")
-    return [row_to_triple(row, where=f"{source} row {index + 2}")
-            for index, row in enumerate(frame.to_dict(orient="records"))]
+        raise InputError(
+            f"{source} has schema version(s) {sorted(versions)}; this neurolit reads "
+            f"{SCHEMA_VERSION}. Re-run `neurolit extract`."
+        )
+    return [
+        row_to_triple({str(k): v for k, v in row.items()}, where=f"{source} row {index + 2}")
+        for index, row in enumerate(frame.to_dict(orient="records"))
+    ]
+
+
+def evidence_frame(triples: Iterable[Triple]) -> pd.DataFrame:
+    """The evidence table as a pandas DataFrame (the columns of the CSV, one row per triple)."""
+    import pandas as pd
+
+    return pd.DataFrame([triple_to_row(t) for t in triples], columns=list(COLUMNS))
