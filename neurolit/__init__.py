@@ -16,9 +16,16 @@ __version__ = "0.1.0"
 _LAZY = {
     # name: module that defines it
     "annotate": "neurolit.api",
+    "annotate_documents": "neurolit.api",
     "extract": "neurolit.api",
     "load_pipeline": "neurolit.api",
     "read_articles": "neurolit.api",
+    "review_app": "neurolit.api",
+    "export_curated": "neurolit.api",
+    "review_agreement": "neurolit.api",
+    "refresh": "neurolit.api",
+    "mirror_sync": "neurolit.api",
+    "extract_dask": "neurolit.api",
 }
 
 __all__ = ["__version__", *_LAZY]
