@@ -1,0 +1,235 @@
+"""Outcome cues: response and resistance language, with the finer response class, polarity, negation, hedging.
+
+Pure functions over text (no spaCy). ``find_outcomes(text)`` returns non-overlapping cues in one regex pass.
+
+Inventory (response class → polarity; examples):
+
+- complete_response → sensitivity: "complete response", "complete remission", "complete metabolic response"
+- partial_response → sensitivity: "partial response", "partial remission"
+- stable_disease → neutral: "stable disease", "disease stabilization"
+- progressive_disease → resistance: "progressive disease", "disease progression", "progressed on",
+  "progression on/after/during"
+- no_response → resistance: "no response", "did not respond", "failed to respond", "non-responders",
+  "refractory", "lack of response/benefit/efficacy", "unresponsive", "insensitive", "no clinical benefit"
+- primary_resistance → resistance: "primary/intrinsic/innate/de novo resistance"
+- acquired_resistance → resistance: "acquired (lorlatinib) resistance", "secondary resistance", "resistance
+  emerged", "emergence of resistance", "developed resistance", "mechanism(s) of resistance", "relapsed",
+  "relapse", "at the time of relapse", "recurrence"
+- resistance → resistance: "resistance", "resistant", "cross-resistance"; resistance_mutation → resistance:
+  "resistance" in "the T790M resistance mutation" (the span is the word "resistance" alone)
+- survival_benefit → sensitivity: "longer/prolonged/improved progression-free (overall) survival", "PFS/OS
+  benefit", "longer PFS", "improvement in PFS"; shorter_survival → resistance: "shorter/worse/poorer ... survival";
+  worse_outcome → resistance: "poorer outcomes"
+- reduced_sensitivity → reduced_sensitivity: "reduced/decreased/lower/diminished sensitivity", "less
+  sensitive", "higher/increased IC50", "reduced response"
+- sensitivity → sensitivity: "sensitivity", "sensitive", "sensitized", "responded", "response rate",
+  "objective response", "tumor shrinkage/regression", "inhibition of (cell) growth/proliferation/viability",
+  "reduced viability", "lower/decreased IC50", "clinical benefit", "efficacy", "effective", "durable/exceptional
+  response", "responsiveness", "benefited", "antitumor/clinical activity", "disease control", "ORR"
+- adverse_response → adverse: "toxicity", "adverse events/reactions", "side effects", "hepatotoxicity"
+
+A cue is ``negated`` when the same sentence puts a negation just before it ("no evidence of resistance",
+"was not associated with resistance", "failed to induce a response", "did not show sensitivity") or just
+after it ("resistance was not observed"); negations that are part of the cue itself ("no response",
+"did not respond") do not count, and a denied response ("none had an objective response", "No patient with
+HER2 mutation showed response", "failed to induce a response") is reported as no_response (resistance), not as a
+negated sensitivity cue. A cue is ``hedged`` when the clause before it carries "may", "might",
+"could", "potential", "possible", "suggest", "putative", "likely" or "hypothesized".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeMatch:
+    start: int
+    end: int
+    text: str
+    response: str
+    polarity: str
+    negated: bool = False
+    hedged: bool = False
+
+
+_W = r"(?:[\w-]+\s){0,2}"  # up to two intervening words ("acquired lorlatinib resistance")
+_SURV = (
+    r"(?:median\s)?(?:(?:progression[\s-]free|overall|disease[\s-]free|event[\s-]free|relapse[\s-]free)"
+    r"\ssurvival|time\sto\s(?:tumou?r\s)?progression|TTP)"
+)
+
+# (pattern, response, polarity); earlier entries win ties of equal length.
+_CUES: tuple[tuple[str, str, str], ...] = (
+    (
+        r"complete\s(?:clinical\s|radiologic(?:al)?\s|metabolic\s|patho(?:logic(?:al)?)?\s|cytogenetic\s|"
+        r"molecular\s)?(?:response|remission)s?",
+        "complete_response",
+        "sensitivity",
+    ),
+    (
+        r"partial\s(?:clinical\s|radiologic(?:al)?\s|metabolic\s)?(?:response|remission)s?",
+        "partial_response",
+        "sensitivity",
+    ),
+    (r"stable\sdisease|disease\sstabili[sz]ation", "stable_disease", "neutral"),
+    (
+        r"progressive\sdisease|disease\sprogression|progress(?:ed|ing)\s(?:on|after|while|during|under)|"
+        r"progression\s(?:on|after|during|under|while)",
+        "progressive_disease",
+        "resistance",
+    ),
+    (
+        r"(?:no|without)\s(?:clinical\s|objective\s|radiologic(?:al)?\s|tumou?r\s|significant\s)?"
+        r"(?:response|benefit)s?|did\snot\s(?:respond|benefit)|failed\sto\s(?:respond|benefit)|"
+        r"non-?respon(?:se|ders?|sive(?:ness)?)|unresponsive(?:ness)?|refractory|"
+        r"lack\sof\s(?:clinical\s)?(?:response|benefit|efficacy|activity)|insensitiv(?:e|ity)",
+        "no_response",
+        "resistance",
+    ),
+    (
+        r"(?:primary|intrinsic|innate|de\snovo)\s" + _W + r"resistan(?:ce|t)",
+        "primary_resistance",
+        "resistance",
+    ),
+    (
+        r"(?:acquired|secondary)\s" + _W + r"resistan(?:ce|t)|resistance\s(?:emerged|emerging|developed)|"
+        r"emergence\sof\s" + _W + r"resistance|develop(?:ed|s|ing)?\s" + _W + r"resistance|"
+        r"mechanisms?\sof\s(?:acquired\s)?" + _W + r"resistance|resistance\smechanisms?|"
+        r"(?:at\s)?the\stime\sof\s(?:relapse|progression|recurrence)|relapsed|relapses?|recurrences?",
+        "acquired_resistance",
+        "resistance",
+    ),
+    # "the T790M resistance mutation": the variant is described as conferring resistance (no outcome observed)
+    (
+        r"resistan(?:ce|t)(?=\s(?:mutations?|mutants?|variants?|alleles?)\b)",
+        "resistance_mutation",
+        "resistance",
+    ),
+    (r"(?:cross-)?resistan(?:ce|t)", "resistance", "resistance"),
+    (
+        r"(?:longer|prolonged|improved|better|increased|superior|extended)\s"
+        + _SURV
+        + r"|"
+        + _SURV
+        + r"\s(?:\([A-Z]{2,3}\)\s)?(?:was|were)\s(?:significantly\s)?(?:longer|prolonged|improved)|"
+        r"(?:PFS|OS)\s(?:was|were)\s(?:significantly\s)?(?:longer|prolonged|improved)|"
+        r"(?:longer|prolonged|improved|better|superior)\s(?:median\s)?(?:PFS|OS|DFS|EFS)|"
+        r"(?:PFS|OS|survival)\sbenefit|"
+        r"(?:improve[sd]?|improvement\sin|prolong(?:ed|s|ing)?|extend(?:ed|s)?)\s(?:the\s)?(?:median\s)?"
+        r"(?:progression[\s-]free\ssurvival|overall\ssurvival|PFS|OS)",
+        "survival_benefit",
+        "sensitivity",
+    ),
+    (
+        r"(?:shorter|worse|poorer|reduced|decreased|inferior)\s" + _SURV + r"|"
+        r"(?:shorter|worse|poorer|inferior)\s(?:median\s)?(?:PFS|OS|DFS|EFS)",
+        "shorter_survival",
+        "resistance",
+    ),
+    (
+        r"(?:poor|poorer|worse|inferior)\s(?:clinical\s)?outcomes?|detrimental\sto\s(?:the\s)?(?:\w+\s)?"
+        r"(?:survival|OS|PFS|outcomes?)",
+        "worse_outcome",
+        "resistance",
+    ),
+    (
+        r"(?:reduced|decreased|lower|diminished|impaired|attenuated|weaker)\s(?:drug\s)?"
+        r"(?:sensitivity|response|responsiveness|efficacy)|less\s(?:sensitive|responsive)|"
+        r"(?:higher|increased|elevated)\sIC50s?",
+        "reduced_sensitivity",
+        "reduced_sensitivity",
+    ),
+    (
+        r"(?:hyper)?sensitiv(?:ity|e)|sensiti[sz](?:ed|es|ing|ation)|respond(?:ed|s|ing)?|responsive(?:ness)?|"
+        r"(?:anti-?tumou?r|clinical|preclinical|potent|significant|promising|marked)\sactivity|"
+        r"disease\scontrol|effective(?:ness)?|ORR|active\sagents?|(?:is|are|was|were)\s(?:highly\s)?active|"
+        r"(?:is|are|be)\s(?:strongly\s)?recommended|"
+        r"(?:overall\s|objective\s)?response\srates?|objective\sresponses?|(?:durable|exceptional|dramatic|"
+        r"marked|rapid|sustained|clinical|radiologic(?:al)?|tumou?r)\sresponses?|responses?|"
+        r"tumou?r\s(?:shrinkage|regression)|inhibit(?:ed|ion\sof|s)\s(?:the\s)?(?:cell\s|tumou?r\s)?"
+        r"(?:growth|proliferation|viability)|(?:reduced|decreased)\s(?:cell\s)?viability|"
+        r"(?:lower|decreased|reduced)\sIC50s?|clinical\sbenefit|benefit(?:ed|ted)?|efficacy|efficacious",
+        "sensitivity",
+        "sensitivity",
+    ),
+    (
+        r"(?:hepato|cardio|neuro|nephro|skin\s|dose-limiting\s|severe\s)?toxicit(?:y|ies)|"
+        r"adverse\s(?:drug\s)?(?:events?|reactions?|effects?)|side\seffects?",
+        "adverse_response",
+        "adverse",
+    ),
+)
+
+# One alternation, one pass: at each position the earlier (more specific) class wins, and scanning left to
+# right lets a longer cue that starts earlier ("no response", "reduced sensitivity") take its words first.
+_CUE_PATTERN = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _, _) in enumerate(_CUES))
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_GATE = re.compile(
+    r"respon|remission|stable|progress|benefit|refractory|sensitiv|resist|relaps|recurren|surviv|PFS|IC50|"
+    r"shrink|regress|inhibit|viabil|efficac|toxic|adverse|side\seffect|activ|effective|outcome|control|ORR|"
+    r"TTP|detriment|recommend",
+    re.IGNORECASE,
+)
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:no|not|never|without|neither|nor|none|cannot)\b|\bn't\b|\black\sof\b|\babsence\sof\b|"
+    r"\bfailed\sto\b|\bunable\sto\b|\brule[sd]?\sout\b)(?:\s+[\w()-]+){0,6}\s*$",
+    re.IGNORECASE,
+)
+# "No patient (zero of 18) whose tumor harbored a KRAS mutation responded": a quantifier denying the subject
+_NO_SUBJECT_BEFORE = re.compile(
+    r"\b(?:no|none\sof(?:\sthe)?|not\sa\ssingle)\s(?:\w+\s){0,2}(?:patients?|tumou?rs?|cases?|subjects?|"
+    r"one|cell\slines?|models?)\b[^.;:]*$",
+    re.IGNORECASE,
+)
+_NEGATION_AFTER = re.compile(
+    r"(?:\s+[\w-]+){0,4}?\s*(?:was|were|is|are|has\sbeen|have\sbeen)\s+(?:not|never)\s+(?:observed|seen|detected|found|"
+    r"associated|noted|evident|present)",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:may|might|could|potential(?:ly)?|possibl[ey]|suggest(?:s|ed|ing|ive)?|putative|likely|"
+    r"presumabl[ey]|hypothesi[sz]ed?|perhaps|appear(?:s|ed)?\sto)\b",
+    re.IGNORECASE,
+)
+_RESPONSE_WORD = re.compile(r"(?:\w+\s)?respon", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.;!?:]\s|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b", re.IGNORECASE)
+_WINDOW = 160
+
+
+def find_outcomes(text: str) -> list[OutcomeMatch]:
+    """Outcome cues in `text`, left to right, with exact offsets, negation and hedging."""
+    if not text or not _GATE.search(text):
+        return []
+    out: list[OutcomeMatch] = []
+    for m in _CUE_PATTERN.finditer(text):
+        _, response, polarity = _CUES[int((m.lastgroup or "c0")[1:])]
+        start, end = m.span()
+        before = _clause_before(text, start)
+        negated = (
+            bool(_NEGATION_BEFORE.search(before))
+            or bool(_NEGATION_AFTER.match(text, end, end + 60))
+            or (response == "sensitivity" and bool(_NO_SUBJECT_BEFORE.search(before)))
+        )
+        if response == "no_response" and negated:
+            negated = False  # "no response" carries its own negation; "not refractory" is rare and ambiguous
+        elif negated and response == "sensitivity" and _RESPONSE_WORD.match(text, start, end):
+            # "none had an objective response", "No patient ... responded": a response denied is no response
+            response, polarity, negated = "no_response", "resistance", False
+        hedged = bool(_HEDGE.search(before))
+        out.append(OutcomeMatch(start, end, text[start:end], response, polarity, negated, hedged))
+    return out
+
+
+def _clause_before(text: str, start: int) -> str:
+    window = _PARENTHESES.sub(" ", text[max(0, start - _WINDOW) : start])  # "(zero of 18; 95% CI, ...)"
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    return window[breaks[-1].end() :] if breaks else window
+
+
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")

@@ -1,0 +1,1029 @@
+"""The variant grammar: compiled regular expressions, one per mention shape, each with its normalizer.
+
+A rule turns a regex match into (variant_type, normalized form) or rejects it (returns None). Rules are tried
+over the whole text; overlapping candidates are resolved in `neurolit.ner.variants` (longest span wins, then
+rule order). Shapes covered (tmVar 3.0 categories plus the oncology events neurolit needs):
+
+- protein: ``V600E``, ``p.V600E``, ``p.Phe1174Leu``, ``Arg158 Pro``, ``R213*``/``R213X``/``Arg213Ter``,
+  ``G12C/D/V`` (split into three), ``G12/G13``, ``codon 12``, frameshifts ``P34fs``, ``p.Leu2fs*5``,
+  ``p.Val35AlafsX25``, in-frame indels ``E746_A750del``, ``L747_P753delinsS``, ``D770_N771insSVD``,
+  ``A767_V769dup``, ``Y248del``, ``157delMTTTVP``; natural language ("arginine 150 proline",
+  "tryptophan to arginine substitution at amino acid 10", "lysine for glutamic acid at amino acid 325");
+- DNA: ``c.3522C>A``, ``c.2236_2250del15``, ``c.35delG``, ``c.681dupA``, ``g.203A>C``, ``c.G1714C``,
+  ``IVS8+4A>G`` (and spaced/arrow forms), bare ``677C>T``, ``-308G>A``, ``G-308A``, ``1799T>A``,
+  ``5504delA``, ``3020insC``; natural language ("C to T transition at nucleotide 3916", "deletion of C at
+  nucleotide 888"); sized events ("22-bp deletion", "deletion of 37,410 bp", "dup24bp", "Delta32");
+- SNP: ``rs113488022``;
+- oncology events: exon-level (``exon 19 deletion``, ``deletions in exon 19``, ``ex19del``, ``exon 20
+  insertion``, ``exon 14 skipping``), fusions (``EML4-ALK``, ``KIF5B-RET``, ``rearrangement``, ``fusion``,
+  ``translocation``, ``rearranged``, ``ALK-positive``), copy number (``amplification``, ``copy number gain``,
+  ``homozygous deletion``, ``loss``, ``high gene copy number``), ``overexpression``, ``wild-type``, and the
+  generic ``mutation``/``mutant``/``mutated``/``mutation-positive``. The gene-dependent ones are returned with
+  ``requires_gene=True``: they count only when `link_variants` attaches a gene.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from neurolit.ner import variant_normalize as vn
+
+Built = tuple[str, str] | None  # (variant_type, normalized) or None to reject
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    build: Callable[[re.Match[str]], Built]
+    requires_gene: bool = False
+    gate: str = ""  # name of a cheap GATES pattern that must occur in the text for this rule to be tried
+    # windowed: try the rule only near the gate's hits (its matches start within a few words of a hit); keeps
+    # the costly natural-language rules off the rest of the text
+    windowed: bool = False
+
+
+# ---------------------------------------------------------------------------------------------- tokens
+_AA3 = "|".join(f"[{c[0].upper()}{c[0]}]{c[1:]}" for c in sorted(vn.AA3_TO_1) if c not in ("sec", "xaa"))
+AA3 = f"(?:{_AA3})"
+AA1 = "[ACDEFGHIKLMNPQRSTVWY]"
+_AA_NAMES = sorted((n for n in vn.AA_NAME_TO_1 if n not in ("term",)), key=len, reverse=True)
+AANAME = "(?:" + "|".join(n.replace(" ", r"\s") for n in _AA_NAMES) + ")"
+AANAME_CI = f"(?i:{AANAME})"
+AA_ANY = f"(?:{AANAME_CI}|{AA3})"
+NUCNAME = "(?i:adenine|adenosine|guanine|guanosine|cytosine|cytidine|thymine|thymidine|uracil)"
+NUC = "[ACGTU]"
+NUC_ANY = f"(?:{NUCNAME}|{NUC})"
+ARROW = r"(?:\s?(?:-{1,4}>|>|→|⟶|/)\s?)"
+TO_WORD = r"(?:\s?(?:-{1,4}>|→|⟶)\s?|\s?-to-\s?|\s(?:to|into)\s)"
+START = r"(?<![\w.+\-])"  # a mention does not start inside a word, number or HGVS string
+PSTART = r"(?<![\w.+])(?<![^\w]-)(?<!^-)"  # protein changes may follow a hyphen after a gene ("EGFR-L858R")
+END = r"(?![\w])"
+NUMWORD = (
+    r"(?:one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty)"
+)
+SIZE_UNIT = r"(?:bp|base[\s-]?pairs?|basepairs?|bases?|nucleotides?|nt|kb|kbp|Kb|Mb|Mbp|amino\sacids?)"
+INDEL_WORD = (
+    r"(?:insertion/deletion|deletion/insertion|ins/del|del/ins|indel|deletion|insertion|duplication|"
+    r"tandem\sduplication|inversion|(?:tandem\s)?repeat|deleted|insert)s?"
+)
+
+# Things that look like one-letter changes but are not variants (genes, receptors, cell cycle, staging).
+_ONE_LETTER_BLOCK = frozenset(
+    {
+        "E2F",
+        "P2X",
+        "P2Y",
+        "A2A",
+        "A1C",
+        "H2A",
+        "S1P",
+        "K2P",
+        "T1R",
+        "T2R",
+        "M1R",
+        "E1A",
+        "E1B",
+        "E3L",
+        "E6E",
+        "C1Q",
+        "C3A",
+        "C5A",
+        "D2R",
+        "D1R",
+        "H1N",
+        "H3N",
+        "H5N",
+        "H7N",
+        "N1H",
+        "G1S",
+        "G2M",
+        "S1A",
+        "S2A",
+        "T1C",
+        "T2W",
+        "P1A",
+        "A1A",
+        "V1A",
+        "V1B",
+        "V2R",
+        "R1A",
+        "R2A",
+        "Y1R",
+        "Y2R",
+        "F1S",
+        "C4A",
+        "C4B",
+        "T2D",
+        "T1D",
+        "M6P",
+        "C6D",
+        "C5D",
+        "C7D",
+        "C8D",
+        "C9D",
+        "H2S",
+        "C2C",
+        "S6K",
+        "P4H",
+        "E4F",
+        "E2A",
+        "G6P",
+        "D3R",
+        "D4R",
+        "D5R",
+        "T98G",
+        "T47D",
+        "H1R",
+        "H2R",
+        "H3R",
+        "H4R",
+        "M2R",
+        "M3R",
+        "M4R",
+        "M5R",
+        "A3G",
+        "A1R",
+        "V2V",
+    }
+)
+
+
+# Genes whose symbol ends in a letter and that are written glued to a hotspot change ("BRAFV600E").
+_GLUED_GENES = "BRAF|KRAS|NRAS|HRAS|EGFR|PIK3CA|KIT|PDGFRA|ALK|MET|ERBB2|GNAQ|RET|ROS1|NTRK1|JAK2|FLT3"
+# Cell lines and reagents that look like a gene symbol glued to a protein change.
+_GLUED_BLOCK = frozenset(
+    {
+        "HEK293T",
+        "MCF10A",
+        "MCF12A",
+        "HEK293E",
+        "HEK293F",
+        "HEK293A",
+        "NIH3T3",
+        "BEAS2B",
+        "RAW264",
+        "HT1080",
+        "SKBR3",
+        "MDAMB231",
+        "IMR90",
+    }
+)
+
+
+def _pos_ok(pos: str) -> bool:
+    return pos.isdigit() and 0 < int(pos) < 100000
+
+
+def _is_dna_shape(ref: str, alt: str, pos: str) -> bool:
+    """C35322T, G1359A, T1270533G: nucleotides on both sides of a long position are a DNA change."""
+    return ref in "ACGT" and alt in "ACGT" and int(pos) >= 100
+
+
+# ---------------------------------------------------------------------------------------------- builders
+def _b_protein_1(m: re.Match[str]) -> Built:
+    ref, pos, alt = m["ref"], m["pos"], m["alt"]
+    has_p = bool(m["p"])
+    if not has_p and _is_dna_shape(ref, alt, pos):
+        return "dna_change", f"c.{pos}{ref}>{alt}"
+    if not _pos_ok(pos):
+        return None
+    if not has_p and f"{ref}{pos}{alt}" in _ONE_LETTER_BLOCK:
+        return None
+    alt1 = "*" if alt in ("X", "*") or alt.lower() in ("stop", "ter") else alt
+    if not has_p and ref in "ACGT" and alt1 in "ACGT" and int(pos) >= 100:
+        # C35322T, G1359A, A1166C: nucleotide changes written in the one-letter protein shape.
+        return "dna_change", f"c.{pos}{ref}>{alt1}"
+    if not has_p and ref == alt1 and int(pos) < 10:
+        return None
+    kind = "nonsense" if alt1 == "*" else "substitution"
+    return kind, f"p.{ref}{pos}{alt1}"
+
+
+def _b_protein_3(m: re.Match[str]) -> Built:
+    ref, alt = vn.aa_one(m["ref"]), vn.aa_one(m["alt"])
+    if not ref or not alt or not _pos_ok(m["pos"]):
+        return None
+    return ("nonsense" if alt == "*" else "substitution"), f"p.{ref}{m['pos']}{alt}"
+
+
+def _b_protein_name(m: re.Match[str]) -> Built:
+    ref, alt = vn.aa_one(m["ref"]), vn.aa_one(m["alt"])
+    if m.groupdict().get("for"):  # "lysine for glutamic acid": the second is replaced by the first
+        ref, alt = alt, ref
+    if not ref or not alt or ref == "*" or (ref == alt and not m["pos"]):
+        return None
+    if not m["pos"]:  # "leucine-to-proline substitution": a change without a position
+        return ("nonsense" if alt == "*" else "substitution"), f"p.{ref}>{alt}"
+    return ("nonsense" if alt == "*" else "substitution"), f"p.{ref}{m['pos']}{alt}"
+
+
+def _b_position_only(m: re.Match[str]) -> Built:
+    if not _pos_ok(m["pos"]):
+        return None
+    ref = vn.aa_one(m["ref"]) if m["ref"] else ""
+    return "substitution", f"p.{ref}{m['pos']}"
+
+
+def _b_codon(m: re.Match[str]) -> Built:
+    return "substitution", f"CODON:{m['pos']}"
+
+
+def _b_frameshift(m: re.Match[str]) -> Built:
+    ref = vn.aa_one(m["ref"])
+    alt = vn.aa_one(m["alt"]) if m["alt"] else ""
+    if not ref or not _pos_ok(m["pos"]):
+        return None
+    tail = ""
+    if m["stop"]:
+        tail = "*" + (m["n"] or "")
+    elif m["n"]:
+        tail = "*" + m["n"]
+    return "frameshift", f"p.{ref}{m['pos']}{alt}fs{tail}"
+
+
+def _b_protein_indel(m: re.Match[str]) -> Built:
+    r1 = vn.aa_one(m["r1"])
+    if not r1 or not _pos_ok(m["p1"]):
+        return None
+    span = f"{r1}{m['p1']}"
+    if m["p2"]:
+        r2 = vn.aa_one(m["r2"]) if m["r2"] else ""
+        span += f"_{r2}{m['p2']}"
+    op = m["op"].lower()
+    op = {"deletion": "del", "insertion": "ins", "duplication": "dup", "delins": "delins"}.get(op, op)
+    seq = vn.protein_sequence(m["seq"] or "")
+    return "indel", f"p.{span}{op}{seq}"
+
+
+def _b_protein_indel_bare(m: re.Match[str]) -> Built:
+    seq = vn.protein_sequence(m["seq"])
+    return "indel", f"p.{m['pos']}{m['op'].lower()}{seq}"
+
+
+def _b_dna_hgvs_sub(m: re.Match[str]) -> Built:
+    return "dna_change", vn.dna_substitution(m["pfx"], m["pos"], m["ref"], m["alt"])
+
+
+def _b_dna_hgvs_sub_rev(m: re.Match[str]) -> Built:  # c.G1714C
+    return "dna_change", vn.dna_substitution(m["pfx"], m["pos"], m["ref"], m["alt"])
+
+
+def _b_dna_hgvs_edit(m: re.Match[str]) -> Built:
+    op = m["op"].lower()
+    kind = "dna_change"
+    return kind, vn.dna_edit(m["pfx"], m["pos"], op, m["tail"] or "")
+
+
+def _b_dna_bare_sub(m: re.Match[str]) -> Built:
+    pos = re.sub(r"\s", "", m["pos"])
+    digits = re.sub(r"\D", "", pos)
+    if not digits or (m["sep"] and "/" in m["sep"] and not (pos[0] in "+-" or len(digits) >= 3)):
+        return None
+    return "dna_change", vn.dna_substitution("c", pos.lstrip("+"), m["ref"], m["alt"])
+
+
+def _b_dna_nuc_pos_nuc(m: re.Match[str]) -> Built:  # G-308A, C-1228T
+    return "dna_change", vn.dna_substitution("c", m["pos"], m["ref"], m["alt"])
+
+
+def _b_dna_bare_edit(m: re.Match[str]) -> Built:
+    return "dna_change", vn.dna_edit("c", m["pos"], m["op"], m["tail"] or "")
+
+
+def _b_ivs(m: re.Match[str]) -> Built:
+    intron = re.sub(r"[\s-]", "", m["intron"]).upper()
+    off = re.sub(r"\s", "", m["off"])
+    if m["ref"]:
+        return "dna_change", f"c.IVS{intron}{off}{vn.nuc_one(m['ref'])}>{vn.nuc_one(m['alt'])}"
+    return "dna_change", f"c.IVS{intron}{off}{(m['op'] or '').lower()}{(m['tail'] or '').upper()}"
+
+
+def _b_rs(m: re.Match[str]) -> Built:
+    return "snp", f"rs{m['id']}"
+
+
+def _b_dna_natural(m: re.Match[str]) -> Built:
+    ref, alt = vn.nuc_one(m["ref"]), vn.nuc_one(m["alt"])
+    if not ref or not alt:
+        return None
+    pos = re.sub(r"[\s,]", "", m["pos"])
+    return "dna_change", f"c.{pos}{ref}>{alt}"
+
+
+def _b_dna_natural_edit(m: re.Match[str]) -> Built:
+    """ "deletion of C at nucleotide 888", "T insertion at 7916 and 7917"."""
+    nuc = vn.nuc_one(m["nuc"] or m["nuc2"])
+    op = "ins" if (m["op"] or m["op2"]).lower().startswith("ins") else "del"
+    pos = m["pos"] or m["pos2"]
+    if m["pos3"]:
+        pos = f"{pos}_{m['pos3']}"
+    return "dna_change", f"c.{pos}{op}{nuc}"
+
+
+def _b_sized(m: re.Match[str]) -> Built:
+    text = m.group(0).lower()
+    if "dup" in text:
+        op = "dup"
+    elif ("ins" in text and "del" in text) or "indel" in text:
+        op = "indel"
+    elif "ins" in text:
+        op = "ins"
+    elif "repeat" in text:
+        op = "repeat"
+    elif "inver" in text:
+        op = "inv"
+    else:
+        op = "del"
+    size = m["size"] or m["size2"] or m["size3"] or m["size4"] or ""
+    size = re.sub(r"[,\s-]", "", size)
+    return "indel", f"SIZE:{op}{size}"
+
+
+def _b_delta(m: re.Match[str]) -> Built:
+    return "indel", f"SIZE:del{m['size'] or m['size2']}"
+
+
+def _b_nuc_string(m: re.Match[str]) -> Built:
+    op = (m["op"] or m["op2"] or m["op3"] or m["op4"]).lower()
+    seq = m["seq"] or m["one"] or m["seq2"] or m["seq3"] or vn.nuc_one(m["nn"] or "")
+    kind = "dup" if op.startswith("dup") else "indel" if "/" in op or "-" in op else op[:3]
+    pos = m["pos"] or ""
+    return "indel", f"c.{pos}{kind}{seq}" if pos else f"SEQ:{kind}{seq}"
+
+
+def _b_dna_allele(m: re.Match[str]) -> Built:
+    pos = re.sub(r"\s", "", m["pos"] or m["pos2"])
+    return "dna_change", f"c.{pos}{m['nt'] or m['nt2']}"
+
+
+def _b_acid_change(m: re.Match[str]) -> Built:
+    if m["aref"]:
+        ref, alt = vn.aa_one(m["aref"]), vn.aa_one(m["aalt"])
+        return ("nonsense" if alt == "*" else "substitution"), f"p.{ref}>{alt}"
+    ref, alt = m["ref"] or m["ref2"], m["alt"] or m["alt2"]
+    if len(ref) != len(alt) or ref == alt:
+        return None
+    return "dna_change", f"c.{ref}>{alt}"
+
+
+def _b_protein_allele(m: re.Match[str]) -> Built:
+    if m["ref"]:
+        return "substitution", f"p.{vn.aa_one(m['ref'])}{m['pos']}"
+    if m["name"]:
+        return "substitution", f"p.{vn.aa_one(m['name'])}{m['pos2']}"
+    if m["pos3"]:
+        return "substitution", f"p.{m['pos3']}{vn.aa_one(m['name3'])}"
+    return "nonsense", f"p.{m['pos4']}*"
+
+
+def _b_exon(m: re.Match[str]) -> Built:
+    return "exon", vn.exon_event(m["exon"], m["ev"])
+
+
+def _b_fusion_word(m: re.Match[str]) -> Built:
+    return "fusion", "FUSION:"
+
+
+def _b_cnv(m: re.Match[str]) -> Built:
+    word = m.group(0).lower()
+    if "amplif" in word or "gain" in word or ("copy" in word and "loss" not in word):
+        return (
+            "cnv",
+            "CNV:amplification",
+        )  # "EGFR gene copy number" is reported as gain (TRIPLES.md convention)
+    if "deletion" in word or "deleted" in word:
+        return "cnv", "CNV:deletion"
+    return "cnv", "CNV:loss"
+
+
+def _b_expression(m: re.Match[str]) -> Built:
+    return "expression", "EXPR:overexpression"
+
+
+def _b_wildtype(m: re.Match[str]) -> Built:
+    return "wildtype", "WT:wild-type"
+
+
+def _b_generic(m: re.Match[str]) -> Built:
+    return "generic", "GENERIC:mutation"
+
+
+_AA3_LOWER = "ala|arg|asn|asp|cys|gln|glu|gly|his|ile|leu|lys|met|phe|pro|ser|thr|trp|tyr|val"
+_AA_NAMES_LOWER = (
+    "alanine|arginine|asparagine|aspart|cysteine|glutam|glycine|histidine|leucine|lysine|methionine|proline|"
+    "serine|threonine|tryptophan|tyrosine|valine"
+)
+# Cheap patterns, searched once per text, that every match of the rules using them must contain.
+# (pattern, searched on the lower-cased text?)
+GATES: dict[str, tuple[re.Pattern[str], bool]] = {
+    "rs": (re.compile(r"rs\s?#?\d"), True),
+    "hgvs": (re.compile(r"[cgmrn]\.\s?[\d*\-+ACGTacgt]"), False),
+    "ivs": (re.compile(r"IVS"), False),
+    "nuc_arrow": (re.compile(r"[ACGT]\s?(?:-{1,4}>|>|→|/)\s?[ACGT]"), False),
+    "nuc_pos_nuc": (re.compile(r"[ACGT][\-+]\d"), False),
+    "edit": (re.compile(r"del|ins|dup"), True),
+    "fs": (re.compile(r"fs"), False),
+    "acid_change": (
+        re.compile(
+            r"[ACGT]{1,2}(?:\s?-{1,4}>|\s?>|\s?→|-to-|\sto\s|/)\s?[ACGT]|"
+            r"(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val)\s?(?:-{1,4}>|→)"
+        ),
+        False,
+    ),
+    "protein_allele": (
+        re.compile(
+            rf"(?:{_AA3_LOWER})-?\d|(?:{_AA_NAMES_LOWER})\s(?:at\s|\d)|\d\s(?:{_AA3_LOWER}|{_AA_NAMES_LOWER})|"
+            rf"codon\sat"
+        ),
+        True,
+    ),
+    "aa_anchor": (
+        re.compile(
+            r"(?<![a-z])(?:alanine|arginine|asparagine|aspartic\sacid|aspartate|cysteine|glutamine|glutamic\sacid|"
+            r"glutamate|glycine|histidine|isoleucine|leucine|lysine|methionine|phenylalanine|proline|serine|"
+            r"threonine|tryptophan|tyrosine|valine|stop\scodon|termination\scodon)(?![a-z])|"
+            rf"(?<![a-z])(?:{_AA3_LOWER})(?:-?\d|\s?(?:-{{1,4}}>|→|-to-|\s(?:to|by|with|for)\s)|\s(?:at|in)\s|\sallele)"
+        ),
+        True,
+    ),
+    # Anchors start with a character class (the regex engine then skips ahead fast): keep them that way.
+    "nuc_anchor": (
+        re.compile(
+            r"[ACGT][ACGT]?\)?(?:\s\([ACGT]\))?(?:\s?-{1,4}>|\s?>|\s?→|-to-|\sto\s|/)|"
+            r"[AaGgCcTtUu](?:denin|denos|uanin|uanos|ytosin|ytidin|hymi|racil|ridin)|"
+            r"[ACGHILMPSTV](?:la|rg|sn|sp|ys|ln|lu|ly|is|le|eu|et|he|ro|er|hr|rp|yr|al)\s?(?:-{1,4}>|→)"
+        ),
+        False,
+    ),
+    "nuc_edit_anchor": (
+        re.compile(
+            r"[ACGT][ACGT]{0,11}\)?\s(?:deletion|insertion|duplication)|[dio](?:el|ns|up)[ACGT]{2}|"
+            r"[did](?:uplication|eletion|nsertion)\s(?:of\s(?:an?\s)?)?\(?(?:[ACGT]|"
+            r"[AaGgCcTt](?:denine|uanine|ytosine|hymine|hymidine))|"
+            r"[AaGgCcTt](?:denine|uanine|ytosine|hymine|hymidine)\s(?:deletion|insertion)"
+        ),
+        False,
+    ),
+    "mutation_anchor": (re.compile(r"\d\s(?:mutation|mutant|variant|substitution)"), True),
+    "indel_anchor": (re.compile(r"\d\s?(?:delins|del|ins|dup)"), True),
+    "op_first_anchor": (re.compile(r"[di](?:el|ns)\s?\d|[ACGT]\d{2,6}\sby\s"), False),
+    "sized_anchor": (
+        re.compile(
+            r"\d[\s-]?(?:bp|base|nucleotide|nt|kb|mb|amino)|[a-z][\s-](?:bp|bases?|nucleotides?)\b|"
+            r"[did](?:eletion|nsertion|uplication)\sof\s\d|[did](?:up|el|ns)\d|[di](?:ns|el|n)/(?:del|ins)"
+        ),
+        True,
+    ),
+    "nuc_edit": (
+        re.compile(
+            r"[ACGT]\)?\s(?:deletion|insertion|duplication)|(?:del|ins|dup)[ACGT]{2}|"
+            r"(?:duplication|deletion|insertion)\s\(?[ACGT]{2}|"
+            r"(?i:adenine|guanine|cytosine|thymine|thymidine)\s(?:deletion|insertion)"
+        ),
+        False,
+    ),
+    "edit_or_by": (re.compile(r"del|ins|\sby\s"), True),
+    "num_nuc": (re.compile(r"\d\s?[ACGT]"), False),
+    "aa3_num": (re.compile(rf"(?:{_AA3_LOWER})\s?\(?\d"), True),
+    "aa1_num": (re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d"), False),
+    "aa_num": (re.compile(rf"[acdefghiklmnpqrstvwy]\d|(?:{_AA3_LOWER})\d"), True),
+    "aa_name": (re.compile(rf"{_AA_NAMES_LOWER}"), True),
+    "aa_num_or_name": (
+        re.compile(rf"{_AA_NAMES_LOWER}|(?:{_AA3_LOWER})-?\d|stop\scodon|termination\scodon"),
+        True,
+    ),
+    "aa_words": (
+        re.compile(rf"{_AA_NAMES_LOWER}|(?:{_AA3_LOWER})(?:\s?-{{1,4}}>|\s?→|-to-|\s(?:to|by|for|with)\s)"),
+        True,
+    ),
+    "codon": (re.compile(r"codon"), True),
+    "nuc_words": (
+        re.compile(
+            rf"adenin|adenos|guanin|guanos|cytosin|cytidin|thymin|thymidin|uracil|uridin|"
+            rf"[acgt]\)?(?:\s\([acgt]\))?(?:\s?-{{1,4}}>|>|→|-to-|\sto\s|/)|"
+            rf"(?:{_AA3_LOWER})\s?(?:-{{1,4}}>|→|/)"
+        ),
+        True,
+    ),
+    "sized": (re.compile(r"del|ins|dup|repeat|invers"), True),
+    "delta": (re.compile(r"[Dd]elta|Δ|DD\d"), False),
+    "exon": (re.compile(r"exon"), True),
+    "exon_short": (re.compile(r"\d(?:del|ins|dup|skip)|(?:del|ins)\s?(?:19|20)"), True),
+    "fusion_pair": (re.compile(r"[A-Z0-9]\s?(?:[-:]{1,2}|–)\s?[A-Z]"), False),
+    "fusion_word": (re.compile(r"rearrang|fusion|transloc"), True),
+    "positive": (re.compile(r"positive"), True),
+    "cnv": (re.compile(r"amplif|gain|loss|delet|copy"), True),
+    "expression": (re.compile(r"express"), True),
+    "wildtype": (re.compile(r"wild|wt"), True),
+    "generic": (re.compile(r"mutat|mutant|alter|variant"), True),
+}
+
+
+# ---------------------------------------------------------------------------------------------- rules
+_P = r"(?P<p>p\.\s?)"
+_POS = r"(?P<pos>[1-9]\d{0,6})"
+
+RULES: tuple[Rule, ...] = (
+    Rule("rs", re.compile(rf"(?<![\w.])[Rr][Ss]\s?#?(?P<id>\d{{3,10}}){END}"), _b_rs, gate="rs"),
+    # --- DNA, HGVS-like
+    Rule(
+        "dna_hgvs_sub",
+        re.compile(
+            rf"{START}(?P<pfx>[cgmrn])\.\s?(?P<pos>[*\-+]?\d+(?:\s?[+\-]\s?\d+)?)\s?\(?(?P<ref>[ACGTUacgtu])"
+            rf"{ARROW}(?P<alt>[ACGTUacgtu])\)?(?![A-Za-z])"
+        ),
+        _b_dna_hgvs_sub,
+        gate="hgvs",
+    ),
+    Rule(
+        "dna_hgvs_sub_rev",
+        re.compile(rf"{START}(?P<pfx>[cg])\.(?P<ref>[ACGT])(?P<pos>\d+)(?P<alt>[ACGT]){END}"),
+        _b_dna_hgvs_sub_rev,
+        gate="hgvs",
+    ),
+    Rule(
+        "dna_hgvs_edit",
+        re.compile(
+            rf"{START}(?P<pfx>[cgmrn])\.\s?(?P<pos>[*\-]?\d+(?:[+\-]\d+)?(?:\s?[_\-]\s?[*\-]?\d+(?:[+\-]\d+)?)?)"
+            rf"\s?(?P<op>delins|del|ins|dup|inv)(?P<tail>(?:\s?\.?[ACGTacgt]+|\d+|\([ACGT]+\)\(\d+\))*)"
+            rf"(?![A-Za-z])"
+        ),
+        _b_dna_hgvs_edit,
+        gate="hgvs",
+    ),
+    Rule(
+        "ivs",
+        re.compile(
+            rf"{START}IVS\s?-?(?P<intron>[IVX]+|\d+)\s?(?P<off>[+\-]\s?\d+(?:_\d+)?)"
+            rf"(?:,?\s?\(?(?P<ref>[ACGTacgt]){ARROW}(?P<alt>[ACGTacgt])\)?|\s?(?P<op>del|ins|dup)(?P<tail>[ACGT]*))"
+            rf"(?![A-Za-z])"
+        ),
+        _b_ivs,
+        gate="ivs",
+    ),
+    Rule(
+        "dna_bare_sub",
+        re.compile(
+            rf"{START}(?P<pos>[\-+*]?\d+(?:\s?[+\-]\s?\d+)?)(?:,\s|\s)?\(?(?P<ref>[ACGT])"
+            rf"(?P<sep>\s?(?:-{{1,4}}>|>|→|/)\s?)(?P<alt>[ACGT])\)?(?![A-Za-z0-9])"
+        ),
+        _b_dna_bare_sub,
+        gate="nuc_arrow",
+    ),
+    Rule(
+        "dna_nuc_pos_nuc",
+        re.compile(rf"{START}(?P<ref>[ACGT])(?P<pos>[\-+]\d+)(?P<alt>[ACGT]){END}"),
+        _b_dna_nuc_pos_nuc,
+        gate="nuc_pos_nuc",
+    ),
+    Rule(
+        "dna_bare_edit",
+        re.compile(
+            rf"{START}(?P<pos>[\-+]?\d+(?:[+\-]\d+)?(?:[_\-]\d+)?)\s?(?P<op>delins|del|ins|dup)"
+            rf"(?P<tail>\s?[ACGT]+|\d+)?(?![A-Za-z])"
+        ),
+        _b_dna_bare_edit,
+        gate="edit",
+    ),
+    Rule(
+        "dna_op_first",
+        re.compile(
+            r"(?<![\w-])(?P<op>del|ins)\s?(?P<pos>\d+)(?P<tail>[ACGT]+)(?![\w])"
+            r"|(?<![\w-])(?P<ref>[ACGT])(?P<pos2>\d{2,6})\sby\s(?P<alt>[ACGT])(?![\w])"
+        ),
+        lambda m: (
+            ("dna_change", vn.dna_edit("c", m["pos"], m["op"], m["tail"]))
+            if m["op"]
+            else ("dna_change", vn.dna_substitution("c", m["pos2"], m["ref"], m["alt"]))
+        ),
+        gate="op_first_anchor",
+        windowed=True,
+    ),
+    # --- protein
+    Rule(
+        "protein_frameshift",
+        re.compile(
+            rf"{START}{_P}?(?P<ref>{AA3}|{AA1})(?P<pos>\d+)(?P<alt>{AA3}|{AA1})?\s?fs\s?(?:(?P<stop>\*|X|Ter)"
+            rf"\s?(?P<n>\d+)?|(?P<n2>\d+))?{END}"
+        ),
+        lambda m: _b_frameshift(m) if not m["n2"] else ("frameshift", f"p.{vn.aa_one(m['ref'])}{m['pos']}fs"),
+        gate="fs",
+    ),
+    Rule(
+        "protein_indel",
+        re.compile(
+            rf"{START}{_P}?(?P<r1>{AA3}|{AA1})(?P<p1>\d+)(?:_(?:{AA3}|{AA1})\d+(?=_))*"
+            rf"(?:\s?[_\-]\s?(?P<r2>{AA3}|{AA1})?(?P<p2>\d+))?"
+            rf"\s?(?P<op>delins|del|ins|dup|deletion|insertion|duplication)"
+            rf"(?P<seq>(?:{AA3})+|[ACDEFGHIKLMNPQRSTVWY]+)?{END}"
+        ),
+        _b_protein_indel,
+        gate="indel_anchor",
+        windowed=True,
+    ),
+    Rule(
+        "protein_indel_bare",
+        re.compile(rf"{START}(?P<pos>\d+)(?P<op>del|ins)(?P<seq>[ACDEFHIKLMNPQRSVWY][A-Z]{{0,20}}){END}"),
+        _b_protein_indel_bare,
+        gate="edit",
+    ),
+    Rule(
+        "protein_3",
+        re.compile(
+            rf"{PSTART}{_P}?(?P<ref>{AA3})\s?\(?(?P<pos>[1-9]\d{{0,4}})\)?\s?(?:to\s|-->?\s?|→\s?)?"
+            rf"(?P<alt>{AA3}|[Ss]top|STOP|X|\*)(?![a-z])"
+        ),
+        _b_protein_3,
+        gate="aa3_num",
+    ),
+    Rule(
+        "protein_1",
+        re.compile(rf"{PSTART}{_P}?(?P<ref>{AA1}){_POS}(?P<alt>{AA1}|X|\*|stop|Ter)(?![\w*])"),
+        _b_protein_1,
+        gate="aa1_num",
+    ),
+    Rule(
+        "protein_glued",
+        re.compile(
+            rf"(?<![\w-])(?P<prefix>[A-Z][A-Z0-9]{{0,6}}\d|{_GLUED_GENES})(?P<span>(?P<ref>{AA1})(?P<pos>[1-9]\d{{1,4}})"
+            rf"(?P<alt>{AA1}))(?![\w*])"
+        ),
+        lambda m: (
+            None
+            if m.group(0) in _GLUED_BLOCK or m["prefix"] in ("p", "c", "g")
+            else ("substitution", f"p.{m['ref']}{m['pos']}{m['alt']}")
+        ),
+        gate="aa1_num",
+    ),
+    Rule(
+        "protein_name",
+        re.compile(
+            rf"(?<![\w-])(?P<ref>{AANAME_CI})(?:\s\((?:{AA3}|{AA1}|[ACGT]{{3}})\))?\s?-?(?P<pos>[1-9]\d{{0,4}})"
+            rf"(?:{TO_WORD}|\s?-\s?|\s(?:by|for)\s|\s)(?:an?\s)?(?P<alt>{AANAME_CI}|{AA3})(?![a-z])"
+        ),
+        _b_protein_name,
+        gate="aa_anchor",
+        windowed=True,
+    ),
+    Rule(
+        "protein_name_at",
+        re.compile(
+            rf"(?<![\w-])(?P<ref>{AA_ANY})(?:\s\((?:{AA3}|{AA1}|[ACGT]{{3}})\))?(?:\sresidue)?"
+            rf"(?:{TO_WORD}|\s(?:by|with)\s|(?P<for>\sfor\s))(?:an?\s|the\s)?(?P<alt>{AA_ANY})"
+            rf"(?:\s\((?:{AA3}|{AA1}|[ACGT]{{3}})\))?(?:\sresidue)?"
+            rf"(?:\s(?:substitution|mutation|change|replacement|transition|variant))?"
+            rf"(?:\s(?:at|in|of)\s(?:the\s)?(?:amino[\s-]acids?\s|codon\s|residue\s|position\s)*(?:position\s)?"
+            rf"(?P<pos>[1-9]\d{{0,4}})|(?=,?\s(?:amino\sacid\s)?(?:substitution|change|replacement|exchange)))"
+        ),
+        _b_protein_name,
+        gate="aa_anchor",
+        windowed=True,
+    ),
+    Rule(
+        "protein_name_pos_first",
+        re.compile(
+            rf"(?<![\w-])(?P<ref>{AA_ANY})(?:\sresidue)?\s(?:at|in)\s(?:the\s)?(?:amino\sacid\s|codon\s|residue\s|"
+            rf"position\s)+(?P<pos>[1-9]\d{{0,4}})\s(?:by|to|with|into)\s(?:an?\s)?(?P<alt>{AA_ANY})(?![a-z])"
+        ),
+        _b_protein_name,
+        gate="aa_anchor",
+        windowed=True,
+    ),
+    Rule(
+        "protein_codon_first",
+        re.compile(
+            rf"(?<![\w-])codon\s(?P<pos>[1-9]\d{{0,4}}),?\s(?P<ref>{AA_ANY}){TO_WORD}(?P<alt>{AA_ANY})(?![a-z])"
+        ),
+        _b_protein_name,
+        gate="codon",
+    ),
+    Rule(
+        "protein_slash_alts",
+        re.compile(
+            rf"{START}(?P<head>(?P<ref0>{AA1})(?P<pos0>[1-9]\d{{0,3}})(?P<alt0>{AA1}))(?:/{AA1})+{END}"
+        ),
+        lambda m: None,  # expanded in find_variants (one match per alternative)
+        gate="aa1_num",
+    ),
+    Rule(
+        "protein_position_pair",
+        re.compile(
+            rf"{START}(?P<ref>{AA1})(?P<pos>[1-9]\d{{0,3}})(?=/{AA1}[1-9]\d{{0,3}}{END}|\s?/\s?{AA1}\d)"
+        ),
+        _b_position_only,
+        gate="aa1_num",
+    ),
+    Rule(
+        "protein_position_pair2",
+        re.compile(
+            rf"(?<={AA1}[1-9]/)(?P<ref>{AA1})(?P<pos>[1-9]\d{{0,3}}){END}"
+            rf"|(?<={AA1}[1-9]\d/)(?P<ref2>{AA1})(?P<pos2>[1-9]\d{{0,3}}){END}"
+        ),
+        lambda m: ("substitution", f"p.{m['ref'] or m['ref2']}{m['pos'] or m['pos2']}"),
+        gate="aa1_num",
+    ),
+    Rule(
+        "protein_position_mutation",
+        re.compile(
+            rf"{START}(?P<ref>{AA1}|{AA3})(?P<pos>[1-9]\d{{1,4}})(?=\s(?:mutations?|mutants?|variants?|"
+            rf"substitutions?)\b)"
+        ),
+        _b_position_only,
+        gate="mutation_anchor",
+        windowed=True,
+    ),
+    Rule(
+        "codon",
+        re.compile(
+            rf"(?<![\w-])[Cc]odons?\s(?P<pos>[1-9]\d{{0,4}})(?!\s?[,]?\s?(?:{AA_ANY}|[ACGT]{{3}}))"
+            rf"(?=\s(?:mutations?|mutants?|variants?|substitutions?|and|or)\b|[,;)])"
+        ),
+        _b_codon,
+        requires_gene=True,
+        gate="codon",
+    ),
+    # --- DNA natural language
+    Rule(
+        "dna_natural",
+        re.compile(
+            rf"(?<![\w-])\(?(?P<ref>{NUC_ANY})\)?(?:\s\([ACGT]\))?(?:{TO_WORD}|\s?(?:>|/)\s?)\(?(?P<alt>{NUC_ANY})\)?"
+            rf"(?:\s\([ACGT]\))?(?:\s(?:point\s)?(?:substitution|transition|transversion|mutation|change|"
+            rf"polymorphism))?\s(?:at|in|of)\s(?:the\s)?(?:(?:cDNA\s|nucleotide\s|position\s|base\s|nt\s|codon\s)+)?"
+            rf"(?:c\.)?(?P<pos>[\-+]?\d[\d,]*\d|[\-+]?\d)(?![\w'’])"
+        ),
+        _b_dna_natural,
+        gate="nuc_anchor",
+        windowed=True,
+    ),
+    Rule(
+        "dna_natural_edit",
+        re.compile(
+            rf"(?<![\w-])(?:(?P<op>deletion|insertion)\sof\s(?:an?\s)?(?P<nuc>{NUC_ANY})(?:\snucleotide)?\sat\s"
+            rf"(?:the\s)?(?:nucleotide\s|position\s)*(?P<pos>[\-+]?\d+)"
+            rf"|(?P<nuc2>{NUC_ANY})\s(?P<op2>deletion|insertion)\sat\s(?:the\s)?(?:nucleotide\s|position\s)*"
+            rf"(?P<pos2>[\-+]?\d+)(?:\s(?:and|to)\s(?P<pos3>\d+))?)(?![\w])"
+        ),
+        _b_dna_natural_edit,
+        gate="nuc_edit_anchor",
+        windowed=True,
+    ),
+    # --- position-less changes ("a C>T substitution", "G/A polymorphism", "Val-->Ala")
+    Rule(
+        "acid_change",
+        re.compile(
+            rf"(?P<ref>[ACGT](?<![\w/>-][ACGT])[ACGT]?)(?P<sep>\s?-{{1,4}}>\s?|\s?>\s?|\s?→\s?|-to-|\sto\s|/)"
+            rf"(?P<alt>[ACGT]{{1,2}})(?![\w/>-])"
+            rf"(?=\s(?:single|substitutions?|transitions?|transversions?|mutations?|polymorphisms?|SNPs?|"
+            rf"nucleotide|alleles?|change|variants?|point|dinucleotide)\b|\)|\sin\s)"
+            rf"|(?<![\w/>-])(?P<ref2>[ACGT])(?P<sep2>\s?-{{1,4}}>\s?|\s?→\s?)(?P<alt2>[ACGT])(?![\w/>-])"
+            rf"|(?<![/>-])(?P<aref>{AA3})\s?(?:-{{1,4}}>|→)\s?(?P<aalt>{AA3})(?![a-z])"
+        ),
+        lambda m: _b_acid_change(m),
+        gate="nuc_anchor",
+        windowed=True,
+    ),
+    # --- alleles ("-308A allele", "IVS3-48C", "-3279 CC genotype", "Thr111", "histidine 158")
+    Rule(
+        "dna_allele",
+        re.compile(
+            r"(?<![\w.+\-])(?P<pos>(?:IVS\d+\s?[+\-]\s?\d+\s?|[\-+]\d+\s?|\d{2,}))(?P<nt>[ACGT]{1,2}(?:\+[ACGT]{2})?)"
+            r"(?=\s(?:alleles?|genotypes?|carriers?|homozygotes?|deletion|allele-?carriers?)\b)"
+            r"|(?<![\w.+\-])(?P<pos2>(?:IVS\d+[+\-]\d+|[\-+]\d{2,5}))(?P<nt2>[ACGT])(?=\s?[,;)]|\sand\s|\sor\s)"
+        ),
+        _b_dna_allele,
+        gate="num_nuc",
+    ),
+    Rule(
+        "protein_allele",
+        re.compile(
+            rf"(?<![\w-])(?<!des\s)(?P<ref>{AA3})-?(?P<pos>[1-9]\d{{1,4}})(?![\w\-])"
+            rf"|(?<![\w-])(?P<name>{AANAME_CI})\s(?:at\s(?:amino\sacid\s|residue\s|position\s|codon\s)+)?"
+            rf"(?P<pos2>[1-9]\d{{1,4}})(?![\w\-.%])(?!\s(?:mg|µ|nm|mm|patients|cases|\w*methyl|\w*acetyl|"
+            rf"\w*phosphoryl|\w*ubiquitin|by\s|to\s|with\s))"
+            rf"|(?<![\w-])(?P<pos3>[1-9]\d{{1,4}})\s(?P<name3>{AA3}|{AANAME_CI})(?=\sallele)"
+            rf"|(?<![\w-])(?:premature\s)?(?:stop|termination)\scodon\sat\s(?:the\s)?(?:amino\sacid\s|residue\s|"
+            rf"position\s|codon\s)+(?P<pos4>[1-9]\d{{1,4}})(?![\w])"
+        ),
+        lambda m: _b_protein_allele(m),
+        gate="aa_anchor",
+        windowed=True,
+    ),
+    # --- signed promoter positions after a gene name ("TNFA-863C > A")
+    Rule(
+        "dna_signed_sub",
+        re.compile(
+            r"(?<=[A-Za-z0-9])(?P<pos>-\d{2,5})\s?(?P<ref>[ACGT])\s?(?:-{1,4}>|>|→|/)\s?(?P<alt>[ACGT])"
+            r"(?![A-Za-z0-9])"
+        ),
+        lambda m: ("dna_change", vn.dna_substitution("c", m["pos"], m["ref"], m["alt"])),
+        gate="nuc_arrow",
+    ),
+    # --- sized indels ("22-bp deletion", "deletion of 37,410 bp", "dup24bp", "Delta32")
+    Rule(
+        "sized",
+        re.compile(
+            rf"(?<![\w-])(?P<size>\d[\d,.]*|{NUMWORD})[\s-]?{SIZE_UNIT}(?:\s\([A-Z]+\))?[\s-]?"
+            rf"(?:(?:\([A-Z0-9]+\)|[A-Z]{{2,}}|gene|genomic|homozygous|heterozygous|in-?frame|tandem|interstitial|"
+            rf"germline|somatic|nucleotide)[\s-])*{INDEL_WORD}(?![\w])"
+            rf"|(?<![\w-])(?:deletion|insertion|duplication)\sof\s(?P<size2>\d[\d,.]*)\s?{SIZE_UNIT}(?![\w])"
+            rf"|(?<![\w-])(?:dup|del|ins)(?P<size3>\d+)\s?bp\b"
+            rf"|(?<![\w-])(?:ins/del|del/ins|in/del)\s(?P<size4>\d+)\s?{SIZE_UNIT}(?![\w])"
+        ),
+        _b_sized,
+        gate="sized_anchor",
+        windowed=True,
+    ),
+    Rule(
+        "delta",
+        re.compile(
+            r"(?<![a-z])(?:[Dd]elta|Δ)(?P<size>\d{2,3})(?:-\d+)?(?![\d(])|(?<![\w-])DD\s?(?P<size2>\d{2,3})"
+            r"(?:\sdeletion)?(?![\d(])"
+        ),
+        _b_delta,
+        gate="delta",
+    ),
+    # --- nucleotide strings deleted/inserted ("TGAG deletion", "the C deletion", "delTTCA")
+    Rule(
+        "nuc_string_edit",
+        re.compile(
+            r"(?:(?<![\w-])\(?(?P<seq>[ACGT]{2,12})\)?|(?:(?<=the\s)|(?<=an\s)|(?<=a\s))(?P<one>[ACGT]))"
+            r"\s(?P<op>deletions?|insertions?|duplications?|deletion/insertion|insertion-deletion|"
+            r"insertion/deletion)(?![\w-])"
+            r"(?:\s(?:in|at)\s(?:the\s)?(?:codon|nucleotide|position)\s(?P<pos>\d+))?"
+            r"|(?<![\w-])(?P<op2>del|ins|dup)(?P<seq2>[ACGT]{2,12})(?![\w])"
+            r"|(?<![\w-])(?P<op3>duplication|deletion|insertion)\s\(?(?P<seq3>[ACGT]{2,12})\)?(?![\w])"
+            r"|(?<![\w-])(?P<nn>(?i:adenine|guanine|cytosine|thymine|thymidine))\s(?P<op4>deletion|insertion)"
+            r"(?![\w-])"
+        ),
+        lambda m: _b_nuc_string(m),
+        gate="nuc_edit_anchor",
+        windowed=True,
+    ),
+    # --- exon-level events
+    Rule(
+        "exon",
+        re.compile(
+            r"(?i)(?<![\w-])[Ee]xons?\s?(?P<exon>\d{1,2})(?:\s(?:in-?frame\s|activating\s|small\s)?)?[\s-]?"
+            r"(?P<ev>deletions?|del\b|insertions?|ins\b|duplications?|dup\b|skipping|skip\b|"
+            r"mutations?|mutants?|alterations?)"
+        ),
+        _b_exon,
+        gate="exon",
+    ),
+    Rule(
+        "exon_after",
+        re.compile(
+            r"(?i)(?<![\w-])(?P<ev>deletions?|insertions?|duplications?|skipping|mutations?)\s(?:in|of|within)\s"
+            r"(?:the\s)?[Ee]xon\s?(?P<exon>\d{1,2})(?![\d])"
+        ),
+        _b_exon,
+        gate="exon",
+    ),
+    Rule(
+        "exon_short",
+        re.compile(
+            r"(?<![\w-])(?:[Ee]x(?:on)?)?(?P<exon>19|20|21|18|14|11|9)(?P<ev>del|ins|dup|skip)(?![a-z])"
+            r"|(?<![\w-])(?P<ev2>del|ins)\s?(?P<exon2>19|20)(?![\w])"
+        ),
+        lambda m: ("exon", vn.exon_event(m["exon"] or m["exon2"], m["ev"] or m["ev2"])),
+        gate="exon_short",
+    ),
+    # --- fusions and rearrangements
+    Rule(
+        "fusion_pair",
+        re.compile(
+            r"(?<![\w-])(?P<g1>[A-Z][A-Z0-9]{1,9})(?:\s?[-:]{1,2}\s?|\s?–\s?)(?P<g2>ALK|ROS1|RET|NTRK[123]|FGFR[123]|"
+            r"BRAF|NRG1|MET|ABL1?|PDGFR[AB]|JAK2|ERG|ETV[14]|FLI1|RARA|MAML2|NUTM1|PRKACA|RAF1|EGFR|NTRK)(?![\w-])"
+            r"|(?<![\w-])(?P<g3>FGFR[123]|BCR|PML|EWSR1|TMPRSS2|NPM1?)(?:\s?[-:]{1,2}\s?|\s?–\s?)(?P<g4>[A-Z][A-Z0-9]{1,9})"
+            r"(?![\w-])"
+        ),
+        lambda m: _fusion_pair(m),
+        gate="fusion_pair",
+    ),
+    Rule(
+        "fusion_word",
+        re.compile(
+            r"(?i)(?<![\w])(?:gene\s)?(?:rearrangements?|rearranged|fusions?(?:\sgenes?)?|translocations?|"
+            r"fusion-positive|rearrangement-positive|translocated)(?![\w])"
+        ),
+        _b_fusion_word,
+        requires_gene=True,
+        gate="fusion_word",
+    ),
+    Rule(
+        "fusion_positive",
+        re.compile(
+            r"(?<![\w-])(?:ALK|ROS1|RET|NTRK[123]?)[-\s](?P<span>positive)(?![\w-])"
+            r"(?![^.;]{0,40}(?:mutat|neuroblastoma))"
+        ),
+        _b_fusion_word,
+        requires_gene=True,
+        gate="positive",
+    ),
+    Rule(
+        "mutation_positive",  # "EGFR-positive NSCLC": for these genes the status is a mutation
+        re.compile(r"(?:(?<=EGFR[-\s])|(?<=KRAS[-\s])|(?<=NRAS[-\s])|(?<=BRAF[-\s]))positive(?![\w-])", re.I),
+        _b_generic,
+        requires_gene=True,
+        gate="positive",
+    ),
+    # --- copy number
+    Rule(
+        "cnv",
+        re.compile(
+            r"(?i)(?<![\w])(?<!non-)(?:(?:focal|high-level|low-level|gene|genomic)\s)?(?:amplifications?|amplified|"
+            r"copy[\s-]number\s(?:gains?|increases?|amplifications?|loss(?:es)?)|"
+            r"(?:(?:high|increased)\s)?(?:gene[\s-])?copy[\s-]numbers?|"
+            r"homozygous(?:ly)?\s(?:deletions?|deleted|loss(?:es)?)|biallelic\s(?:deletions?|loss(?:es)?)|"
+            r"gains?|loss(?:es)?|deletions?|deleted)(?![\w-])"
+        ),
+        _b_cnv,
+        requires_gene=True,
+        gate="cnv",
+        windowed=True,
+    ),
+    Rule(
+        "expression",
+        re.compile(
+            r"(?<![\w-])(?:over-?expression|over-?expressed|over-?expressing|high\sexpression)(?![\w-])",
+            re.IGNORECASE,
+        ),
+        _b_expression,
+        requires_gene=True,
+        gate="expression",
+    ),
+    Rule(
+        "wildtype",
+        re.compile(r"(?<![\w-])(?:wild[\s-]?type|WT)(?![\w-])", re.IGNORECASE),
+        _b_wildtype,
+        requires_gene=True,
+        gate="wildtype",
+    ),
+    Rule(
+        "generic",
+        re.compile(
+            r"(?i)(?<![\w])(?:activating\s|oncogenic\s|somatic\s|germline\s|sensitizing\s|sensitising\s|"
+            r"driver\s|point\s|missense\s|hotspot\s|kinase\sdomain\s)?"
+            r"(?:mutations?(?:[\s-]positive)?|mutants?|mutated|mutation-negative|alterations?|altered|"
+            r"variants?)(?![\w])"
+        ),
+        _b_generic,
+        requires_gene=True,
+        gate="generic",
+        windowed=True,
+    ),
+)
+
+
+# Fusion partners the drug targets (the kinase or the therapeutically targeted partner); data, not tuning.
+FUSION_TARGETS = frozenset(
+    {
+        "ALK",
+        "ROS1",
+        "RET",
+        "NTRK1",
+        "NTRK2",
+        "NTRK3",
+        "NTRK",
+        "FGFR1",
+        "FGFR2",
+        "FGFR3",
+        "BRAF",
+        "NRG1",
+        "MET",
+        "ABL1",
+        "ABL",
+        "PDGFRA",
+        "PDGFRB",
+        "JAK2",
+        "RAF1",
+        "EGFR",
+        "PRKACA",
+        "RARA",
+        "ERG",
+    }
+)
+_NOT_FUSION_5P = frozenset({"HER", "PD", "CD", "IL", "CAR", "MAPK", "IGF", "TKI", "TKIS", "NSCLC", "EGFR"})
+
+
+def _fusion_pair(m: re.Match[str]) -> Built:
+    g1 = m["g1"] or m["g3"]
+    g2 = m["g2"] or m["g4"]
+    if not g1 or not g2 or g1 == g2 or g1 in _NOT_FUSION_5P or g1.isdigit():
+        return None
+    if m["g3"] and (g2 in _NOT_FUSION_5P or len(g2) < 2):
+        return None
+    return "fusion", vn.fusion(g1, g2)
+
+
+def fusion_target(normalized: str) -> str:
+    """The partner a fusion is attributed to: the targeted kinase when one is known, else the 3' partner."""
+    parts = normalized.removeprefix("FUSION:").split("::")
+    for part in reversed(parts):
+        if part in FUSION_TARGETS:
+            return part
+    return parts[-1] if parts else ""
