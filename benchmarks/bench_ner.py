@@ -1,0 +1,57 @@
+"""Benchmark: the rules NER pipeline against the tokenization ceiling, with a per-component breakdown.
+
+    nice /work/venv/bin/python benchmarks/bench_ner.py [--shared ../shared/data] [--docs 500]
+
+Texts: BioRED Train abstracts (title + abstract, ~1,500 characters) read from ../shared/data at run time.
+Rates are abstracts per CPU second of this process (time.process_time: robust to other jobs on a shared machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from neurolit.formats.pubtator import read_pubtator
+from neurolit.ner.annotate import NerAnnotator
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
+    parser.add_argument("--docs", type=int, default=500)
+    args = parser.parse_args()
+    docs = [d.to_article() for d in read_pubtator(args.shared / "corpora/biored/Train.PubTator")][: args.docs]
+    texts = [a.text for a in docs]
+    started = time.process_time()
+    annotator = NerAnnotator.load(use_model=False)
+    load = time.process_time() - started
+    nlp = annotator.nlp
+    list(annotator.annotate_documents(docs[:20]))  # warm-up
+    started = time.process_time()
+    tokenizer: Any = nlp.tokenizer
+    list(tokenizer.pipe(texts))
+    tokenize = time.process_time() - started
+    started = time.process_time()
+    list(annotator.annotate_documents(docs))
+    full = time.process_time() - started
+    print(f"{len(texts)} abstracts, {sum(map(len, texts)) / len(texts):,.0f} characters on average")
+    print(f"pipeline load: {load:.1f} CPU s")
+    print(f"tokenization alone: {len(texts) / tokenize:,.0f} abstracts/CPU s")
+    print(
+        f"rules NER (annotate_documents, Mention records): {len(texts) / full:,.0f} abstracts/CPU s "
+        f"= {tokenize / full:.2f} of tokenization"
+    )
+    made = [nlp.make_doc(t) for t in texts]
+    for name, component in nlp.pipeline:
+        started = time.process_time()
+        made = [component(d) for d in made]
+        spent = time.process_time() - started
+        print(f"  {name:<24} {1000 * spent / len(texts):6.2f} ms/abstract")
+
+
+if __name__ == "__main__":
+    main()
