@@ -26,6 +26,8 @@ _LAZY = {
     "refresh": "neurolit.api",
     "mirror_sync": "neurolit.api",
     "extract_dask": "neurolit.api",
+    "train_ner_model": "neurolit.api",
+    "model_mentions": "neurolit.api",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -184,3 +184,45 @@ def extract_dask(
     items = list(inputs) if isinstance(inputs, list) else [inputs]
     extractor = Extractor(use_model=use_model, min_confidence=min_confidence)
     return run_dask(items, out, scheduler=scheduler, n_workers=workers, extractor=extractor)
+
+
+def train_ner_model(
+    out: str | Path,
+    *,
+    config: str | Path = "models/configs/ner.cfg",
+    data: str | Path = "../shared/data",
+    sample: int | None = None,
+    max_steps: int | None = None,
+    corpora: Iterable[str] | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Train the NER model (`neurolit train ner`) from the corpora under `data`/corpora; returns the model folder.
+
+    >>> neurolit.train_ner_model("/tmp/tiny-ner", sample=2, max_steps=5)
+    PosixPath('/tmp/tiny-ner')
+    """
+    from neurolit.train.trainer import train_ner
+
+    result = train_ner(
+        Path(config),
+        Path(out),
+        Path(data) / "corpora",
+        sample=sample,
+        max_steps=max_steps,
+        corpora=list(corpora) if corpora is not None else None,
+        overwrite=overwrite,
+    )
+    return result.model_path
+
+
+def model_mentions(text: str, *, model_path: str | Path | None = None) -> list[Mention]:
+    """What the statistical NER model alone finds in `text` (no rules, no normalization), per sentence.
+
+    >>> [(m.text, m.label) for m in neurolit.model_mentions("Lorlatinib inhibits ALK.")]
+    [('Lorlatinib', 'Drug'), ('ALK', 'Gene')]
+    """
+    from neurolit.ner.model import load_model
+    from neurolit.ner.model import model_mentions as _model_mentions
+    from neurolit.ner.sentences import sentence_spans
+
+    return _model_mentions(load_model(Path(model_path) if model_path else None), text, sentence_spans(text))
