@@ -1,0 +1,1 @@
+"""Scale-out: NER + relations on Dask (`neurolit extract ... --engine dask`)."""
