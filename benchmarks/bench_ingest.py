@@ -61,9 +61,20 @@ def main() -> None:
     if not source.is_file():
         sys.exit(f"{source} not found: give --shared PATH to ../shared/data")
 
+    import os
+    import sqlite3
+
+    from lxml import etree
+
     from neurolit.fetch.ingest import ingest_files
     from neurolit.fetch.pubmed_xml import iter_pubmed_xml
     from neurolit.fetch.store import CorpusStore
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"Python {sys.version.split()[0]}, lxml {etree.__version__} (libxml2 "
+        f"{'.'.join(map(str, etree.LIBXML_VERSION))}), SQLite {sqlite3.sqlite_version}; load average {load}"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

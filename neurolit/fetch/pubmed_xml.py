@@ -60,18 +60,42 @@ def _gather(el: Any, parts: list[str], in_math: bool) -> None:
             parts.append(tail)
 
 
+def _normalize(text: str) -> str:
+    """`text` with runs of whitespace collapsed to one space and no leading or trailing space.
+
+    Long ASCII texts (abstracts) that are already normal are returned as they are: a few memchr scans
+    instead of splitting into hundreds of words. XML 1.0 text holds no ASCII control characters other than
+    tab, newline and carriage return, so for ASCII these checks cover every character `str.split` splits on.
+    """
+    if (
+        len(text) > 64
+        and text.isascii()
+        and "  " not in text
+        and "\n" not in text
+        and "\t" not in text
+        and "\r" not in text
+        and text[0] != " "
+        and text[-1] != " "
+    ):
+        return text
+    return " ".join(text.split())
+
+
 def flatten_text(el: Any) -> str:
     """All text inside `el` (inline markup such as <i>, <sup>, <b> and MathML dropped, its words kept),
     with runs of whitespace collapsed to one space."""
     if el is None:
         return ""
-    if len(el) == 0:
-        text = el.text or ""
-    else:
-        parts: list[str] = []
-        _gather(el, parts, False)
-        text = "".join(parts)
-    return " ".join(text.split())
+    if len(el) == 0:  # a leaf (most calls): _normalize inlined
+        text = el.text
+        if not text:
+            return ""
+        if len(text) <= 64 or not text.isascii():
+            return " ".join(text.split())
+        return _normalize(text)
+    parts: list[str] = []
+    _gather(el, parts, False)
+    return _normalize("".join(parts))
 
 
 def _child_text(el: Any, path: str) -> str:
@@ -83,36 +107,57 @@ def _date(el: Any) -> str:
     """A <Year>/<Month>/<Day> element as YYYY-MM-DD (or YYYY-MM, YYYY), '' if absent."""
     if el is None:
         return ""
-    year = el.findtext("Year")
+    year = month = day = None
+    for child in el:  # one pass over the children: cheaper than three path lookups
+        tag = child.tag
+        if tag == "Year":
+            year = year if year is not None else child.text
+        elif tag == "Month":
+            month = month if month is not None else child.text
+        elif tag == "Day":
+            day = day if day is not None else child.text
     if not year:
         return ""
     out = year.strip()
-    month = (el.findtext("Month") or "").strip()
+    month = month.strip() if month else ""
     if month:
         number = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower(), 0)
         if number:
             out += f"-{number:02d}"
-            day = (el.findtext("Day") or "").strip()
+            day = day.strip() if day else ""
             if day.isdigit():
                 out += f"-{int(day):02d}"
     return out
 
 
-def _pub_date(article: Any) -> tuple[str, int | None]:
-    """Publication date as PubMed displays it ('2021 Aug', '2008 Jul-Aug') and its year."""
-    pub = article.find("Journal/JournalIssue/PubDate")
+def _first_texts(el: Any) -> dict[str, str]:
+    """The text of the first child element of each tag (one pass over the children)."""
+    texts: dict[str, str] = {}
+    for child in el:
+        tag = child.tag
+        if tag not in texts:
+            texts[tag] = child.text or ""
+    return texts
+
+
+def _pub_date(article: Any, pub: Any = None) -> tuple[str, int | None]:
+    """Publication date as PubMed displays it ('2021 Aug', '2008 Jul-Aug') and its year. `pub` is the
+    <PubDate> element when the caller already has it (else it is looked up under `article`)."""
     if pub is None:
-        pub = article.find("Book/PubDate")
+        pub = article.find("Journal/JournalIssue/PubDate")
+        if pub is None:
+            pub = article.find("Book/PubDate")
     shown = ""
     if pub is not None:
-        medline = pub.findtext("MedlineDate")
+        texts = _first_texts(pub)
+        medline = texts.get("MedlineDate")
         if medline:
             shown = " ".join(medline.split())
         else:
-            month = (pub.findtext("Season") or pub.findtext("Month") or "").strip()
+            month = (texts.get("Season") or texts.get("Month") or "").strip()
             if month.isdigit() and 1 <= int(month) <= 12:
                 month = _MONTH_NAMES[int(month) - 1]
-            parts = (pub.findtext("Year"), month, pub.findtext("Day"))
+            parts = (texts.get("Year"), month, texts.get("Day"))
             shown = " ".join(p.strip() for p in parts if p and p.strip())
     match = _YEAR.search(shown)
     if match is None:
@@ -140,11 +185,14 @@ def _authors(author_list: Any) -> tuple[Author, ...]:
         for child in au:
             tag = child.tag
             if tag == "LastName":
-                last = _strip(child.text)
+                text = child.text
+                last = text.strip() if text else ""
             elif tag == "ForeName" or tag == "FirstName":
-                fore = _strip(child.text)
+                text = child.text
+                fore = text.strip() if text else ""
             elif tag == "Initials":
-                initials = _strip(child.text)
+                text = child.text
+                initials = text.strip() if text else ""
             elif tag == "AffiliationInfo":
                 for info in child:
                     if info.tag == "Affiliation":
@@ -200,12 +248,17 @@ def _abstract(abstract: Any) -> tuple[tuple[AbstractSection, ...], str]:
 def _article_ids(container: Any) -> tuple[str, str]:
     doi = pmcid = ""
     if container is not None:
-        for aid in container.iterfind("ArticleIdList/ArticleId"):
-            kind = aid.get("IdType")
-            if kind == "doi" and not doi:
-                doi = _strip(aid.text)
-            elif kind == "pmc" and not pmcid:
-                pmcid = _strip(aid.text)
+        for id_list in container:
+            if id_list.tag != "ArticleIdList":
+                continue
+            for aid in id_list:
+                if aid.tag != "ArticleId":
+                    continue
+                kind = aid.get("IdType")
+                if kind == "doi" and not doi:
+                    doi = _strip(aid.text)
+                elif kind == "pmc" and not pmcid:
+                    pmcid = _strip(aid.text)
     return doi, pmcid
 
 
@@ -242,7 +295,7 @@ def _citation_to_article(citation: Any, pubmed_data: Any) -> Article:
     if article is None:
         return Article(pmid=pmid, title="", version=version, date_revised=_date(date_revised))
     title = vernacular = journal = journal_iso = language = ""
-    abstract_el = authors_el = None
+    abstract_el = authors_el = pub_date_el = None
     publication_types: list[str] = []
     for child in article:
         tag = child.tag
@@ -254,10 +307,16 @@ def _citation_to_article(citation: Any, pubmed_data: Any) -> Article:
             authors_el = child
         elif tag == "Journal":
             for part in child:
-                if part.tag == "Title":
+                ptag = part.tag
+                if ptag == "Title":
                     journal = flatten_text(part)
-                elif part.tag == "ISOAbbreviation":
+                elif ptag == "ISOAbbreviation":
                     journal_iso = flatten_text(part)
+                elif ptag == "JournalIssue" and pub_date_el is None:
+                    for issue_part in part:
+                        if issue_part.tag == "PubDate":
+                            pub_date_el = issue_part
+                            break
         elif tag == "Language":
             language = language or _strip(child.text)
         elif tag == "PublicationTypeList":
@@ -268,7 +327,7 @@ def _citation_to_article(citation: Any, pubmed_data: Any) -> Article:
         elif tag == "VernacularTitle":
             vernacular = flatten_text(child)
     sections, abstract = _abstract(abstract_el)
-    pub_date, year = _pub_date(article)
+    pub_date, year = _pub_date(article, pub_date_el)
     return Article(
         pmid=pmid,
         title=title or vernacular,
@@ -333,6 +392,23 @@ def _open_binary(source: str | Path | IO[bytes]) -> tuple[IO[bytes], str, bool]:
     return source, getattr(source, "name", "<stream>"), False
 
 
+def _check_root(el: Any, name: str) -> None:
+    """Raise ParseError unless the outermost PubMed element around `el` (the first record or set to end) is a
+    PubmedArticleSet/MedlineCitationSet/PubmedBookArticleSet."""
+    top = el
+    ancestor = el.getparent()
+    while ancestor is not None:
+        if ancestor.tag in ROOT_TAGS or ancestor.tag in _RECORD_TAGS:
+            top = ancestor
+        ancestor = ancestor.getparent()
+    if top.tag not in ROOT_TAGS:
+        raise ParseError(
+            f"<{top.tag}> where a PubmedArticleSet or MedlineCitationSet root was expected",
+            source=name,
+            line=top.sourceline,
+        )
+
+
 def iter_pubmed_xml(source: str | Path | IO[bytes] | bytes) -> Iterator[PubmedRecord]:
     """Stream `Article` and `Deletion` records from PubMed XML (a path, .gz path, binary stream or bytes).
 
@@ -346,26 +422,20 @@ def iter_pubmed_xml(source: str | Path | IO[bytes] | bytes) -> Iterator[PubmedRe
     handle, name, owned = _open_binary(source)
     root_seen = False
     try:
+        # "end" events only (one per record): the root is checked at the first of them, from its ancestors.
         events = etree.iterparse(
             handle,
-            events=("start", "end"),
+            events=("end",),
             tag=(*ROOT_TAGS, *_RECORD_TAGS),
             resolve_entities=False,
             huge_tree=True,
             remove_comments=True,
         )
-        for event, el in events:
+        for _event, el in events:
             tag = el.tag
-            if event == "start":
-                if not root_seen:
-                    if tag not in ROOT_TAGS:
-                        raise ParseError(
-                            f"<{tag}> where a PubmedArticleSet or MedlineCitationSet root was expected",
-                            source=name,
-                            line=el.sourceline,
-                        )
-                    root_seen = True
-                continue
+            if not root_seen:
+                _check_root(el, name)
+                root_seen = True
             if tag in ROOT_TAGS:
                 continue
             parent = el.getparent()
