@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from neurolit.errors import InputError
 from neurolit.formats.pubtator import read_pubtator
+from neurolit.metrics import Counts
 from neurolit.ner.combine import CombinationPolicy, Item, Mode, combine
 from neurolit.train.labels import CorpusRegistry, load_registry
 
@@ -22,26 +23,6 @@ if TYPE_CHECKING:
 
 
 RAW = "all, unfiltered"
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass
