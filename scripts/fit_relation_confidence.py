@@ -75,6 +75,11 @@ SIGNS = {
     "drug_list": -1,
     "var_clause_differs": -1,
     "refuted": -1,
+    "class_resolved": -1,
+    "variant_anaphor": -1,
+    "section_methods": -1,
+    "position": 1,
+    "cue_weak": -1,
 }
 
 
@@ -102,6 +107,11 @@ PRIOR = {
     "refuted": -0.2,
     "title": 0.0,
     "anaphor_link": 0.0,
+    "class_resolved": -0.5,
+    "variant_anaphor": -0.7,
+    "section_methods": -0.7,
+    "position": 0.3,
+    "cue_weak": -1.0,
 }
 
 

@@ -63,6 +63,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
         DESCRIPTOR,
         0.0,
     ),
+    # "Response Evaluation Criteria in Solid Tumors" (RECIST) names a yardstick, not an outcome.
+    _p(r"\bresponse\s+evaluation\s+criteria\b|\bRECIST\b", "sensitivity", DESCRIPTOR, 0.0),
     _p(
         r"\b(?:against|overcom\w*|circumvent\w*|revers\w*|target\w*)\s+(?:[\w-]+\s+){0,2}?resistan\w*",
         "sensitivity",
@@ -128,6 +130,13 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(r"\bprogressi(?:ve\s+disease|on\s+on)\b", "resistance", "progressive_disease"),
     _p(r"\bprogressed\s+(?:on|during|while|under)\b", "resistance", "progressive_disease"),
     _p(
+        r"\b(?:showed|had|with|developed|experienced)\s+(?:disease\s+)?progression\s+(?:after|following|during|"
+        r"under|while\s+on)\b",
+        "resistance",
+        "progressive_disease",
+        0.8,
+    ),
+    _p(
         r"\bshorter\s+(?:\w+\s+){0,3}?(?:survival|pfs|os|ttp|time[\s-]to[\s-]progression|duration)\b",
         "resistance",
         "poor_outcome",
@@ -153,7 +162,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     _p(
         r"\b(?:higher|better|improved|increased|greater|superior|high)\s+(?:\w+\s+){0,2}?(?:response|responses|"
-        r"outcomes?|survival|efficacy|benefit|control|pfs|os|orr|rates?)\b",
+        r"outcomes?|survival|efficacy|benefit|control|pfs|os|orrs?|rrs?|dcrs?|rates?)\b",
         "sensitivity",
         "improved_outcome",
     ),
@@ -171,7 +180,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         0.8,
     ),
     _p(
-        r"\b(?:median\s+)?(?:progression[\s-]free|overall)\s+survival\b|\b(?:RR|ORR|DCR|PFS)\b",
+        r"\b(?:median\s+)?(?:progression[\s-]free|overall)\s+survival\b|\b(?:RR|ORR|DCR|PFS)s?\b",
         "sensitivity",
         "response",
         0.4,
@@ -181,6 +190,16 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "sensitivity",
         "response",
         0.8,
+    ),
+    # Superiority and effect modification: the drug works better in carriers ("superiority of X in patients
+    # with ...", "a significant interaction between EGFR mutation and treatment"); refuted, they state that it
+    # does not ("was not proven", "no heterogeneity across ... EGFR mutation").
+    _p(r"\bsuperiority\b|\bsuperior\s+(?:to|over)\b", "sensitivity", "improved_outcome", 0.8),
+    _p(
+        r"\b(?:heterogeneity|interaction|differential\s+(?:benefit|effect|efficacy)|predictive\s+value)\b",
+        "sensitivity",
+        "predictive",
+        0.6,
     ),
     _p(r"\brespon(?:ded|ding|se|ses|ders?|sive|siveness)\b", "sensitivity", "response", 0.9),
     _p(r"\bsensitiv(?:e|ity)\b", "sensitivity", "sensitivity", 0.9),
@@ -201,9 +220,11 @@ _PATTERNS: tuple[_Pattern, ...] = (
         0.8,
     ),
     _p(r"\bactive\s+(?:agent|drug|treatment|therapy|against)\b", "sensitivity", "activity", 0.8),
-    _p(r"\b(?:inhibit(?:ed|s|ion)|suppress(?:ed|es|ion)|block(?:ed|s))\b", "sensitivity", "inhibition", 0.5),
+    # "confirm the activity of targeted therapy in ...": a drug's activity, not an enzyme's ("kinase activity of").
+    _p(r"(?<!kinase\s)\bactivity\s+of\b", "sensitivity", "activity", 0.7),
+    _p(r"\b(?:inhibit(?:ed|s|ion)|suppress(?:ed|es|ion)|blocked)\b", "sensitivity", "inhibition", 0.5),
     _p(
-        r"\b(?:recommended|standard\s+(?:[\w-]+\s+){0,2}?(?:of\s+care|treatment|therapy|therapies|option)|approv(?:al|ed)|indicated|"
+        r"\b(?:recommended|standard\s+(?:[\w-]+\s+){0,2}?(?:of\s+care|treatment|therapy|therapies|option)|approv(?:al|ed)|indicated\s+(?:for|in)|"
         r"should\s+be\s+(?:considered|treated|offered))\b",
         "sensitivity",
         "recommended",
@@ -235,8 +256,10 @@ _REFUTATION = re.compile(
     r"|\bdid\s+not\s+(?:\w+\s+){0,1}?(?:predict|correlate|differ|affect|influence|improve|prolong|show|"
     r"demonstrate|translate)\w*"
     r"|\b(?:similar|comparable)\s+(?:\w+\s+){0,3}?(?:in|between|across|among|regardless)\b[^.;]{0,40}?\b(?:arms?|"
-    r"groups?|cohorts?|subgroups?|regardless|irrespective)\b"
-    r"|\bwas\s+not\s+proven\b|\bfailed\s+to\s+(?:show|demonstrate|predict|improve|prolong)\b",
+    r"groups?|cohorts?|subgroups?|regardless|irrespective|treatments|regimens)\b"
+    r"|\bwas\s+not\s+proven\b|\bfailed\s+to\s+(?:show|demonstrate|predict|improve|prolong)\b"
+    r"|\b(?:did|does|do)\s+not\s+(?:find|observe|detect|see|show|reveal|identify)\s+(?:any\s+|a\s+)?"
+    r"(?:statistically\s+)?(?:significant\s+|clear\s+)?(?:association|correlation|relationship|difference|benefit)",
     re.IGNORECASE,
 )
 
@@ -252,7 +275,9 @@ _AIM = re.compile(
     r"experimental\s+design)\s*:\s*)?(?:to\s+(?:evaluate|assess|investigate|determine|compare|explore|examine|"
     r"test|identify|clarify|characteri[sz]e|analy[sz]e)|we\s+(?:evaluated|assessed|investigated|examined|"
     r"conducted|performed|designed|aimed|sought|explored|analy[sz]ed|studied|compared)|this\s+(?:study|trial)\s+"
-    r"(?:was\s+designed|aimed|evaluated|investigated|assessed|examined)|the\s+(?:aim|objective|purpose|goal)\s+of)\b",
+    r"(?:was\s+designed|aimed|evaluated|investigated|assessed|examined)|the\s+(?:aim|objective|purpose|goal)\s+of|"
+    r"we\s+(?:did|conducted|performed|undertook|initiated|designed)\s+(?:a|an|this)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:trial|study|analysis|review)\s+(?:to|that\s+(?:evaluated|assessed|investigated)))\b",
     re.IGNORECASE,
 )
 
@@ -279,6 +304,19 @@ _PARENTHETICAL = re.compile(r"\([^()]*\d[^()]*\)|\[[^\[\]]*\d[^\[\]]*\]")
 def mask_statistics(text: str) -> str:
     """Parentheticals holding numbers ("(zero of 18; 95% CI, 0% to 19%)") blanked out, offsets kept."""
     return _PARENTHETICAL.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def statistics_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the parentheticals `mask_statistics` blanks out: no cue is read inside them."""
+    stop = len(text) if end is None else end
+    return [(start + m.start(), start + m.end()) for m in _PARENTHETICAL.finditer(text[start:stop])]
+
+
+_DESIGN = re.compile(
+    r"\b(?:study|trial)\s*(?:\([A-Z0-9][\w-]*\)\s*)?(?:compared|compares|evaluated|evaluates|assessed|assesses|"
+    r"investigated|investigates|examined|examines|randomi[sz]ed|was\s+designed\s+to)\b",
+    re.IGNORECASE,
+)
 
 
 def find_cues(
@@ -338,7 +376,7 @@ def hedge_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
 
 def is_aim_or_method(sentence: str) -> bool:
     """True for sentences stating an aim or a method rather than a result."""
-    return _AIM.search(sentence) is not None
+    return _AIM.search(sentence) is not None or _DESIGN.search(sentence) is not None
 
 
 def no_claim_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

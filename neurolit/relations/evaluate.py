@@ -370,3 +370,124 @@ def evaluate_peng(
         if limit is not None and count >= limit:
             break
     return LabelReport(count, dict(confusion))
+
+
+#
+# ----------------------------------------------------------------------------------------------------
+# CIViCmine: sentences annotated with Predictive (drug response) relations, a corpus never used for tuning.
+
+
+@dataclass(frozen=True)
+class SentenceReport:
+    """Sentence-level detection of a drug-response statement, and drug-level agreement on those sentences."""
+
+    sentences: int
+    gold_sentences: int  # sentences with a Predictive relation naming a drug
+    predicted_sentences: int  # sentences where at least one triple is emitted
+    correct_sentences: int
+    gold_drugs: int
+    predicted_drugs: int
+    correct_drugs: int
+
+    @staticmethod
+    def _prf(tp: int, predicted: int, gold: int) -> tuple[float, float, float]:
+        p = tp / predicted if predicted else 0.0
+        r = tp / gold if gold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def sentence_scores(self) -> tuple[float, float, float]:
+        return self._prf(self.correct_sentences, self.predicted_sentences, self.gold_sentences)
+
+    def drug_scores(self) -> tuple[float, float, float]:
+        return self._prf(self.correct_drugs, self.predicted_drugs, self.gold_drugs)
+
+
+def iter_civicmine(path: str | Path) -> Iterator[tuple[str, str, set[str]]]:
+    """(pmid, sentence, drugs of its Predictive relations) from the CIViCmine tarballs (training, testing) in a
+    folder (or one tarball). Drugs are the annotated surface strings, lower-cased."""
+    import tarfile
+
+    root = Path(path)
+    archives = [root] if root.is_file() else sorted(root.rglob("t*ing.tar.gz"))
+    if not archives:
+        raise InputError(f"no CIViCmine training.tar.gz / testing.tar.gz under {root}")
+    for archive in archives:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = {m.name: m for m in tar.getmembers() if m.isfile()}
+            for name in sorted(n for n in members if n.endswith(".json")):
+                handle = tar.extractfile(members[name])
+                relations = members.get(name[: -len(".json")] + ".a2")
+                if handle is None or relations is None:
+                    continue
+                data = json.load(handle)
+                entities = data.get("entities", {})
+                rel_handle = tar.extractfile(relations)
+                drugs: set[str] = set()
+                for line in (rel_handle.read().decode("utf-8") if rel_handle else "").splitlines():
+                    fields = line.split("\t")
+                    if len(fields) < 2 or not fields[1].startswith("Predictive"):
+                        continue
+                    for argument in fields[1].split()[1:]:
+                        role, _, ident = argument.partition(":")
+                        if role == "drug" and ident in entities:
+                            drugs.add(str(entities[ident]["entitytxt"]).strip().lower())
+                yield str(data.get("pmid", "")), str(data["text"]), drugs
+
+
+def _same_drug(ours: str, theirs: str) -> bool:
+    return ours == theirs or (len(theirs) > 3 and (theirs in ours or ours in theirs))
+
+
+def evaluate_civicmine(
+    path: str | Path, *, use_model: bool = True, min_confidence: float | None = None, limit: int | None = None
+) -> SentenceReport:
+    """Our NER and relations on each CIViCmine sentence alone: does a triple come out exactly where curators
+    annotated a drug-response (Predictive) relation, and with their drug."""
+    from neurolit.ner.annotate import annotate_documents
+
+    items = list(itertools.islice(iter_civicmine(path), limit))
+    articles = [
+        Article(pmid=f"{pmid or 'civicmine'}-{i}", title="", abstract=text)
+        for i, (pmid, text, _) in enumerate(items)
+    ]
+    extractor = RelationExtractor()
+    counts = Counter[str]()
+    for (_, _, gold), doc in zip(items, annotate_documents(articles, use_model=use_model), strict=True):
+        triples = extractor.extract(doc, min_confidence=min_confidence)
+        ours = {member for t in triples for member in t.drug.split(" + ")}
+        counts["sentences"] += 1
+        counts["gold_sentences"] += bool(gold)
+        counts["predicted_sentences"] += bool(triples)
+        counts["correct_sentences"] += bool(gold) and bool(triples)
+        counts["gold_drugs"] += len(gold)
+        counts["predicted_drugs"] += len(ours)
+        counts["correct_drugs"] += sum(any(_same_drug(o, g) for g in gold) for o in ours)
+    return SentenceReport(**{field: counts[field] for field in SentenceReport.__dataclass_fields__})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m neurolit.relations.evaluate civicmine PATH [--no-model]` (the CLI covers gold/biored/peng)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m neurolit.relations.evaluate")
+    parser.add_argument("corpus", choices=["civicmine"])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--no-model", action="store_true")
+    parser.add_argument("--min-confidence", type=float, default=None)
+    args = parser.parse_args(argv)
+    report = evaluate_civicmine(args.path, use_model=not args.no_model, min_confidence=args.min_confidence)
+    sp, sr, sf = report.sentence_scores()
+    dp, dr, df = report.drug_scores()
+    print(
+        f"{report.sentences} sentences, {report.gold_sentences} with a Predictive relation naming a drug, "
+        f"{report.predicted_sentences} with an emitted triple"
+    )
+    print(f"sentence level  P {sp:.3f}  R {sr:.3f}  F1 {sf:.3f}  ({report.correct_sentences} correct)")
+    print(
+        f"drug level      P {dp:.3f}  R {dr:.3f}  F1 {df:.3f}  "
+        f"({report.correct_drugs}/{report.predicted_drugs} predicted, {report.gold_drugs} gold)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -31,6 +31,7 @@ from neurolit.relations.cues import (
     mask_statistics,
     no_claim_spans,
     refutation_spans,
+    statistics_spans,
 )
 from neurolit.relations.linking import DrugArg, LinkingSettings, VariantArg, link_drugs, link_variants
 
@@ -42,12 +43,12 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _CONCESSIVE = re.compile(
-    r"(?:[A-Z][A-Z ]+:\s*)?(?:despite|although|though|even\s+though|notwithstanding)\b[^,;]{3,200},",
+    r"(?:[A-Z][A-Z ]+:\s*)?(?:despite|although|though|even\s+though|notwithstanding)\b(?:[^,;()]|\([^()]*\)){3,200},",
     re.IGNORECASE,
 )
 _BOUND_BEFORE = re.compile(
     r"^[\s-]*(?:to|of|with|on|for|against|from|by|toward|towards|after)?\s*(?:the\s+|a\s+|an\s+)?"
-    r"(?:[\w/()-]+\s+){0,5}$",
+    r"(?:[\w/()-]+\s+){0,5}\(?$",
     re.IGNORECASE,
 )
 _BOUND_AFTER = re.compile(
@@ -75,6 +76,12 @@ _DRUG_ANAPHOR = re.compile(
     r"therapies|treatments)\b",
     re.IGNORECASE,
 )
+_VARIANT_ANAPHOR = re.compile(
+    r"\b(?:these|such|those|the\s+same)\s+(?:[\w-]+\s+){0,2}?(?:mutations|alterations|rearrangements|fusions|"
+    r"translocations|variants|genotypes)\b",
+    re.IGNORECASE,
+)
+_NON_SPECIFIC = frozenset({"generic", "cnv", "expression", "wildtype", "fusion"})
 _INCLUDING = re.compile(r",\s*(?:including|among\s+them|of\s+whom)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[0-9])")
 
@@ -244,6 +251,40 @@ def _groups(spans: Sequence[tuple[int, int]], text: str) -> list[int]:
     return groups
 
 
+_TARGET_OF = re.compile(
+    r"\b(?:inhibitors?|inhibition|blockers?|antibod(?:y|ies))\s+(?:of|against|targeting)\s+(?:the\s+)?"
+    r"(?:[\w/-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# Between two coordinated variants only gene symbols, status words and conjunctions ("amplification of CDK4
+# and FGFR1 and a NRAS Q61K mutation", "EGFR mutations or ALK rearrangements").
+_VARIANT_COORDINATION = re.compile(
+    r"(?:[\s,/()+-]|\b(?:and|or|and/or|as\s+well\s+as|plus|of|the|a|an|genes?|mutations?|mutants?|mutated|"
+    r"positive|rearrangements?|rearranged|fusions?|translocations?|amplifications?|amplified|alterations?|"
+    r"altered)\b|\b[A-Z][A-Z0-9]+\b)*"
+)
+
+
+def _variant_groups(text: str, variants: Sequence[VariantArg]) -> list[int]:
+    """Group index per variant: variants joined by a coordination (status words allowed: "EGFR mutations or
+    ALK rearrangements", "concomitant EGFR mutation and ALK translocation") share a group."""
+    groups: list[int] = []
+    order = sorted(range(len(variants)), key=lambda i: variants[i].start)
+    result = [0] * len(variants)
+    previous_end = -1
+    for position, i in enumerate(order):
+        var = variants[i]
+        if position and (
+            var.start < previous_end or _VARIANT_COORDINATION.fullmatch(text, previous_end, var.start)
+        ):
+            groups.append(groups[-1])
+        else:
+            groups.append(position)
+        result[i] = groups[-1]
+        previous_end = max(previous_end, var.end)
+    return result
+
+
 def _span_distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     if a[1] <= b[0]:
         return b[0] - a[1]
@@ -256,8 +297,25 @@ def _pairs(text: str, variants: Sequence[VariantArg], drugs: Sequence[DrugArg]) 
     """Which (variant, drug) index pairs a sentence links."""
     genes = {v.gene for v in variants}
     drug_groups = _groups([(d.start, d.end) for d in drugs], text)
-    if len(genes) <= 1 or len(set(drug_groups)) <= 1 or any(d.start < 0 for d in drugs):
+    if len(genes) <= 1 or any(d.start < 0 for d in drugs) or any(v.start < 0 for v in variants):
         return [(i, j) for i in range(len(variants)) for j in range(len(drugs))]
+    if len(set(drug_groups)) <= 1:
+        # One drug (or one coordination of drugs), variants of several genes: the drug goes with the gene named
+        # nearest to it and with every variant coordinated with that one ("EGFR mutation and ALK translocation
+        # resistant to erlotinib"); a gene in another phrase of the sentence is about something else ("approval
+        # of crizotinib for ALK-rearranged NSCLC, attention has turned to ROS1-rearranged tumors").
+        # The drug's target named in its description ("the inhibitor of the EML4/ALK fusion protein,
+        # crizotinib,") is paired but does not decide which population the sentence is about.
+        targets = {
+            i for i, v in enumerate(variants) if _TARGET_OF.search(text, max(0, v.start - 45), v.start)
+        }
+        variant_groups = _variant_groups(text, variants)
+        span = (min(d.start for d in drugs), max(d.end for d in drugs))
+        population = [i for i in range(len(variants)) if i not in targets] or list(range(len(variants)))
+        nearest = min(population, key=lambda i: _span_distance((variants[i].start, variants[i].end), span))
+        chosen = {i for i in range(len(variants)) if variant_groups[i] == variant_groups[nearest]}
+        chosen |= {i for i, v in enumerate(variants) if v.gene == variants[nearest].gene} | targets
+        return [(i, j) for i in sorted(chosen) for j in range(len(drugs))]
     pairs: set[tuple[int, int]] = set()
     for i, var in enumerate(variants):
         nearest = min(
@@ -300,9 +358,10 @@ class RelationExtractor:
         variants = link_variants(text, doc.mentions, sentences, self.settings.linking)
         drugs = link_drugs(text, doc.mentions, self.settings.linking)
         outcome_cues = _outcome_cues(doc.mentions)
-        present = [v for v in variants if not v.absent]
+        # Expression ("p-Akt overexpression") is not a genomic alteration (TRIPLES.md): never a triple.
+        present = [v for v in variants if not v.absent and v.variant_type != "expression"]
         classes = [m for m in doc.mentions if m.label == "Drug" and m.is_class]
-        study_drug = _dominant([d.name for d in drugs])
+        study_drugs = _study_drugs(text, drugs)
         study_variant = _dominant([v.key for v in present])
         diseases = [m for m in doc.mentions if m.label == "Disease"]
 
@@ -313,6 +372,7 @@ class RelationExtractor:
             if not s_variants and not any(start <= d.start < end for d in drugs):
                 continue  # neither argument here: nothing to link (and cue matching is the costly part)
             read: list[tuple[int, int]] = []
+            read.extend(statistics_spans(text, start, end))  # "(Response Evaluation Criteria ... 1.1)"
             cues = _merge_cues(
                 find_cues(text, start, end, read), [c for c in outcome_cues if start <= c.start < end], read
             )
@@ -330,27 +390,37 @@ class RelationExtractor:
             ]
             s_drugs = _without_comparators(text, [d for d in drugs if start <= d.start < end], start)
             evidence = sentence
-            drug_inherited = variant_inherited = relapse_link = False
-            if (
-                s_variants
-                and not s_drugs
-                and any(start <= c.start < end for c in classes)
-                and not _DRUG_ANAPHOR.search(text, start, end)
-            ):
-                continue  # a class-level statement ("ALK inhibitors have shown efficacy"): not a triple
+            drug_inherited = variant_inherited = relapse_link = class_resolved = variant_anaphor = False
+            # A drug class with no named drug ("BRAF therapy", "EGFR TKIs") stands for the drugs the text names:
+            # those of the sentences just before, else the study's drugs; with neither it is a class-level
+            # statement, which is not a triple (TRIPLES.md).
+            class_here = any(start <= c.start < end and _names_the_drugs(text, c) for c in classes)
+            if s_variants and not s_drugs and not class_here and any(start <= c.start < end for c in classes):
+                continue  # "a TKI", "second-generation EGFR TKIs": a class, not this text's drugs
             if s_variants and not s_drugs:
-                previous = self._previous_drugs(text, drugs, sentences, index, cues)
+                previous = self._previous_drugs(
+                    text, drugs, sentences, index, cues, class_here, len(doc.article.title)
+                )
                 if previous:
                     s_drugs, relapse_link = previous, True
+                    class_resolved = class_here and not _DRUG_ANAPHOR.search(text, start, end)
                     evidence = (sentences[_index_of(previous[0].start, sentences)][0], end)
-                elif study_drug:
-                    only = next(d for d in drugs if d.name == study_drug)
-                    s_drugs, drug_inherited = [DrugArg(-1, -1, only.name, only.drug_id, only.members)], True
-            elif s_drugs and not s_variants and study_variant:
-                # The study's variant, introduced before (title or earlier sentence): "The patient responded".
-                first = next(v for v in present if v.key == study_variant)
-                if first.start < start:
-                    s_variants, variant_inherited = [replace(first, start=-1, end=-1)], True
+                elif study_drugs:
+                    s_drugs = [DrugArg(-1, -1, d.name, d.drug_id, d.members) for d in study_drugs]
+                    drug_inherited, class_resolved = True, class_here
+            elif s_drugs and not s_variants:
+                anaphor = _VARIANT_ANAPHOR.search(text, start, end)
+                earlier = self._previous_variants(text, present, sentences, index) if anaphor else []
+                if anaphor and earlier:
+                    # "Although these mutations are associated with a 70% response rate to gefitinib ...": the
+                    # variants named last, placed where the anaphor stands.
+                    s_variants = [replace(v, start=anaphor.start(), end=anaphor.end()) for v in earlier]
+                    variant_anaphor = True
+                elif study_variant:
+                    # The study's variant, introduced before (title or earlier sentence): "The patient responded".
+                    first = next(v for v in present if v.key == study_variant)
+                    if first.start < start:
+                        s_variants, variant_inherited = [replace(first, start=-1, end=-1)], True
             if not s_variants or not s_drugs:
                 continue
             found.extend(
@@ -365,6 +435,8 @@ class RelationExtractor:
                     variant_inherited,
                     relapse_link,
                     title=index == 0 and bool(doc.article.title),
+                    class_resolved=class_resolved,
+                    variant_anaphor=variant_anaphor,
                 )
             )
         triples: dict[tuple[str, str, str, str, str], Triple] = {}
@@ -377,6 +449,10 @@ class RelationExtractor:
             cand.features["gene_focus"] = gene_counts[cand.variant.gene] / max(sum(gene_counts.values()), 1)
             cand.features["section_background"] = float(section in _BACKGROUND_SECTIONS)
             cand.features["section_conclusion"] = float(section in _CONCLUSION_SECTIONS)
+            cand.features["section_methods"] = float(section in _METHODS_SECTIONS)
+            # Where the sentence stands: background opens an abstract, results and conclusions close it.
+            position = _index_of(cand.sentence[0], sentences)
+            cand.features["position"] = position / max(len(sentences) - 1, 1) if position else 0.0
             cand.features["drug_list"] = float(
                 sum(1 for d in drugs if cand.sentence[0] <= d.start < cand.sentence[1]) > 2
             )
@@ -423,6 +499,8 @@ class RelationExtractor:
         sentences: Sequence[tuple[int, int]],
         index: int,
         cues: Sequence[Cue],
+        class_anaphor: bool = False,
+        title_end: int = 0,
     ) -> list[DrugArg]:
         """The drugs a sentence without a named drug refers back to: in a relapse statement, the drugs the
         patient was on ("Sequencing at relapse showed ..."); with an anaphor ("these agents", "these cases of
@@ -432,9 +510,11 @@ class RelationExtractor:
             _RELAPSE_EVENT.search(text, start, end) is not None
             or _RESISTANCE_ANAPHOR.search(text, start, end) is not None
         )
-        if not relapse and _DRUG_ANAPHOR.search(text, start, end) is None:
+        if not relapse and not class_anaphor and _DRUG_ANAPHOR.search(text, start, end) is None:
             return []  # "known pathways of acquired resistance" refers to no drug of this text
         window_start = sentences[max(0, index - self.settings.cross_sentence_window)][0]
+        if class_anaphor and not relapse and title_end:
+            window_start = max(window_start, title_end)  # a class names no drug of a heading
         before = [d for d in drugs if window_start <= d.start < start]
         if not before:
             return []
@@ -445,6 +525,20 @@ class RelationExtractor:
             else:
                 break
         return group
+
+    def _previous_variants(
+        self, text: str, variants: Sequence[VariantArg], sentences: Sequence[tuple[int, int]], index: int
+    ) -> list[VariantArg]:
+        """The variants an anaphor ("these mutations") refers to: the last coordination of variants named in the
+        sentences just before."""
+        window_start = sentences[max(0, index - self.settings.cross_sentence_window)][0]
+        before = [v for v in variants if window_start <= v.start < sentences[index][0]]
+        if not before:
+            return []
+        groups = _variant_groups(text, before)
+        last = groups[max(range(len(before)), key=lambda i: before[i].start)]
+        chosen = [v for v, g in zip(before, groups, strict=True) if g == last]
+        return list({v.key: v for v in chosen}.values())
 
     def _sentence_candidates(
         self,
@@ -459,6 +553,8 @@ class RelationExtractor:
         relapse_link: bool,
         *,
         title: bool,
+        class_resolved: bool = False,
+        variant_anaphor: bool = False,
     ) -> list[_Candidate]:
         start, end = sentence
         sent_text = text[start:end]
@@ -474,6 +570,21 @@ class RelationExtractor:
         drug_clauses = {_index_of(d.start, clauses) for d in drugs if d.start >= 0}
         comparators = [(m.start() + start, m.end() + start) for m in _COMPARATOR.finditer(sent_text)]
         results: list[_Candidate] = []
+        # "EGFR-mutant and T790M-positive": beside a specific variant of the same gene in one coordination, the
+        # generic mutation is the background and the specific variant is what the statement is about.
+        variant_groups = _variant_groups(text, variants)
+        variants = [
+            v
+            for v, g in zip(variants, variant_groups, strict=True)
+            if not (
+                v.variant == "mutation"
+                and v.start >= 0
+                and any(
+                    o.gene == v.gene and o.variant_type not in _NON_SPECIFIC and og == g
+                    for o, og in zip(variants, variant_groups, strict=True)
+                )
+            )
+        ]
         pairs = _pairs(text, variants, drugs)
         # Several variant groups and several drug groups in one sentence: the pairing is a guess.
         ambiguous = (
@@ -494,14 +605,22 @@ class RelationExtractor:
                 attached = (strongest, False)
             if attached is None:
                 continue
-            cue, bound = attached
-            cue_clause = _index_of(cue.start, clauses)
-            if cue_clause in no_claims:
-                continue  # "prevents firm conclusions regarding ... efficacy": no claim is made
-            refuted = any(_index_of(r[0], clauses) == cue_clause for r in refutations) and not cue.negated
+            # A drug not named here (inherited, or "these agents") has no position to read its cue from: each
+            # variant takes the strongest cue of its own clause ("patients with K-ras mutation had poor response,
+            # whereas patients with high gene copy number had better outcomes").
+            unanchored = drug.start < 0 or (relapse_link and not relapse)
             for i, var in enumerate(variants):
                 if (i, j) not in pairs:
                     continue
+                cue, bound = attached
+                if unanchored and var.start >= 0:
+                    own = [c for c in cues if _index_of(c.start, clauses) == _index_of(var.start, clauses)]
+                    if own:
+                        cue = max(own, key=lambda c: (c.strength, -c.start))
+                cue_clause = _index_of(cue.start, clauses)
+                if cue_clause in no_claims:
+                    continue  # "prevents firm conclusions regarding ... efficacy": no claim is made
+                refuted = any(_index_of(r[0], clauses) == cue_clause for r in refutations) and not cue.negated
                 var_clause = _index_of(var.start, clauses) if var.start >= 0 else cue_clause
                 if (
                     var.start >= 0
@@ -530,6 +649,8 @@ class RelationExtractor:
                     distance = min(_span_distance((var.start, var.end), (drug.start, drug.end)) / 100.0, 2.0)
                 features = {
                     "cue_strength": cue.strength,
+                    # A measure or descriptor without an outcome ("PFS", "toxicity", "sensitizing", "inhibition").
+                    "cue_weak": float(cue.strength <= 0.5),
                     "bound": float(bound),
                     "drug_inherited": float(drug_inherited),
                     "relapse_link": float(relapse_link and bool(relapse)),
@@ -545,6 +666,8 @@ class RelationExtractor:
                     "distance": distance,
                     "ambiguous_pairing": float(ambiguous),
                     "var_clause_differs": float(var.start >= 0 and var_clause != cue_clause),
+                    "class_resolved": float(class_resolved),
+                    "variant_anaphor": float(variant_anaphor),
                 }
                 results.append(
                     _Candidate(var, drug, cue, significance, direction, sentence, evidence, features)
@@ -566,6 +689,21 @@ _BACKGROUND_SECTIONS = frozenset(
         "CONTEXT",
         "IMPORTANCE",
         "UNLABELLED",
+    }
+)
+_METHODS_SECTIONS = frozenset(
+    {
+        "METHODS",
+        "METHOD",
+        "PATIENTS AND METHODS",
+        "MATERIALS AND METHODS",
+        "EXPERIMENTAL DESIGN",
+        "DESIGN",
+        "STUDY DESIGN",
+        "SETTING",
+        "PARTICIPANTS",
+        "DESIGN SETTING AND PARTICIPANTS",
+        "PATIENTS",
     }
 )
 _CONCLUSION_SECTIONS = frozenset(
@@ -611,6 +749,43 @@ def _without_comparators(text: str, drugs: list[DrugArg], sentence_start: int) -
             kept.append(drug)
         previous_end = drug.end
     return kept
+
+
+_GENERIC_CLASS = re.compile(
+    r"\b(?:a|an|any|other|another|various|several|many|new|novel|newer|next|first|second|third|later|"
+    r"future|potential|investigational|experimental|alternative|multiple|generations?)\b[^.;,()]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+_DEFINITE = re.compile(r"\b(?:the|these|those|such|both|all|its|their)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _names_the_drugs(text: str, mention: Mention) -> bool:
+    """Whether a class mention can stand for the drugs the text names ("with BRAF therapy", "the EGFR TKIs"):
+    not an indefinite or contrasted class ("a TKI", "second-generation EGFR TKIs", "other inhibitors")."""
+    before = text[max(0, mention.start - 30) : mention.start]
+    if _GENERIC_CLASS.search(before) is not None or "generation" in mention.text.lower():
+        return False
+    # A bare plural is generic ("ALK inhibitors have shown efficacy in ..."); a definite one is not ("the
+    # EGFR TKIs", "these inhibitors"), nor a mass noun ("with BRAF therapy").
+    plural = re.search(r"(?:s|ies)\s*$", mention.text) is not None
+    return not plural or _DEFINITE.search(before) is not None
+
+
+def _study_drugs(text: str, drugs: Sequence[DrugArg]) -> list[DrugArg]:
+    """The drugs a paper is about: its only drug, or the drug (or coordination of drugs, "erlotinib or
+    gefitinib") named at least twice as often as any other; empty when no drug or coordination dominates."""
+    groups = _groups([(d.start, d.end) for d in drugs], text)
+    members: dict[int, list[DrugArg]] = {}
+    for drug, group in zip(drugs, groups, strict=True):
+        members.setdefault(group, []).append(drug)
+    names = {g: frozenset(d.name for d in ds) for g, ds in members.items()}
+    dominant = _dominant([names[g] for g in members])  # one count per mention of the drug or coordination
+    if not dominant:
+        return []
+    first = next(g for g in members if names[g] == dominant)
+    return list({d.name: d for d in members[first]}.values())
 
 
 def _dominant(values: Sequence[Any]) -> Any:

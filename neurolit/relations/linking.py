@@ -160,6 +160,10 @@ _COPY_NUMBER_AFTER = re.compile(r"^(?:\s*gene)?[\s-]*(?:copy[\s-]number|cn\b)", 
 _MUTATION_AND_COPY = re.compile(
     r"[\s-]*mutations?\s+(?:and|or)\s+(?:high\s+)?(?:gene\s+)?copy[\s-]number", re.I
 )
+_BARE_COPY_NUMBER = re.compile(
+    r"\b(?:increased|high|elevated|gain\s+in|increase\s+in)\s+(?:gene\s+)?copy[\s-]numbers?\b", re.I
+)
+_HEAD_NOUN_GAP = re.compile(r"[\s)\]-]{0,3}(?:gene[\s-]+)?", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)$", re.I)
 _STATUS_DISPLAY = {
     "mutation": ("mutation", "generic", "GENERIC:mutation"),
@@ -240,15 +244,18 @@ def link_variants(
         )
         covered.append((var.start, var.end, gene))
 
-    # "T790M mutation", "L858R-mutant": the generic head noun of a specific variant is not a second variant.
-    specific = [
-        a for a in args if a.variant_type not in {"generic", "fusion", "cnv", "expression", "wildtype"}
-    ]
+    # "T790M mutation", "L858R-mutant", "EML4-ALK gene mutations": the generic head noun of a specific variant
+    # or of a fusion is not a second variant.
+    specific = [a for a in args if a.variant_type not in {"generic", "cnv", "expression", "wildtype"}]
     args = [
         a
         for a in args
         if not (
-            a.variant == "mutation" and any(s.gene == a.gene and 0 <= a.start - s.end <= 3 for s in specific)
+            a.variant == "mutation"
+            and any(
+                s.gene == a.gene and s.end <= a.start and _HEAD_NOUN_GAP.fullmatch(text, s.end, a.start)
+                for s in specific
+            )
         )
     ]
     # "ROS1 alteration-positive", "RET-altered": for a fusion kinase the alteration is its rearrangement.
@@ -322,6 +329,32 @@ def link_variants(
                     norm,
                     synthesized=True,
                     absent=absent,
+                )
+            )
+    # "mutations of the EGFR gene, increased gene copy number and ...": a copy-number phrase naming no gene is
+    # about the gene named just before it in the same sentence.
+    for match in _BARE_COPY_NUMBER.finditer(text):
+        if any(a.start < match.end() and match.start() < a.end for a in args):
+            continue
+        sentence = _sentence_of(match.start(), sentences, len(text))
+        before = [
+            g
+            for g in genes
+            if sentence[0] <= g.start and g.end <= match.start() and match.start() - g.end < 80
+        ]
+        if before:
+            owner = before[-1]
+            args.append(
+                VariantArg(
+                    match.start(),
+                    match.end(),
+                    _gene_symbol(owner),
+                    owner.norm_id,
+                    "amplification",
+                    "cnv",
+                    "CNV:amplification",
+                    synthesized=True,
+                    absent=_is_absent(text, match.start(), match.end()),
                 )
             )
     args.sort(key=lambda a: (a.start, a.end))
@@ -451,6 +484,7 @@ def link_drugs(text: str, mentions: Sequence[Mention], settings: LinkingSettings
         and not _PROTEIN_HEAD.match(text, m.end)
         and not _GENE_SUFFIX.match(text, m.end)  # "ROS-1", "PD-1": a gene, not a drug
         and not any(a < m.end and m.start < b for a, b in gene_spans)
+        and not _undefined_short_form(text, m, mentions)
     ]
     args: list[DrugArg] = []
     index = 0
@@ -493,6 +527,26 @@ def link_drugs(text: str, mentions: Sequence[Mention], settings: LinkingSettings
                 index += 1
         index += len(group)
     return args
+
+
+_SHORT_FORM = re.compile(r"[A-Z]{2,5}")
+
+
+def _undefined_short_form(text: str, mention: Mention, mentions: Sequence[Mention]) -> bool:
+    """An all-capital short form ("SCC") that a dictionary expands to a drug the document never names: in
+    oncology abstracts such letters are far more often an abbreviation of something else (a tumour type, a
+    trial) than a drug, and a drug abbreviation is normally defined next to its full name. A short form the text
+    defines stays a drug unless its definition is another entity ("squamous cell carcinoma (SCC)")."""
+    short = mention.text.strip()
+    if not _SHORT_FORM.fullmatch(short) or mention.source == "abbreviation":
+        return False
+    definition = text.find(f"({short})")
+    if definition >= 0:
+        return any(
+            m.label in {"Disease", "Gene"} and 0 <= definition - m.end <= 2 for m in mentions
+        )  # "squamous cell carcinoma (SCC)" defines a disease; "all-trans retinoic acid (ATRA)" a drug
+    name = (mention.norm_name or "").strip().lower()
+    return bool(name) and name != mention.text.strip().lower() and name not in text.lower()
 
 
 def _drug_name(mention: Mention) -> str:

@@ -1,0 +1,37 @@
+"""CIViCmine sentences as an independent check of relation extraction (read from ../shared/data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from neurolit.errors import InputError
+from neurolit.relations.evaluate import evaluate_civicmine, iter_civicmine, main
+from tests.conftest import shared_path
+
+
+def test_civicmine_sentences_and_their_predictive_drugs() -> None:
+    folder = shared_path("corpora", "civicmine")
+    items = list(iter_civicmine(folder))
+    assert len(items) == 800  # 600 training + 200 testing sentences (SOURCE.txt)
+    with_drug = [drugs for _, _, drugs in items if drugs]
+    assert 100 < len(with_drug) < 190  # Predictive relations: 147 + 43, most naming a drug
+    assert all(drug == drug.lower() for drugs in with_drug for drug in drugs)
+
+
+def test_civicmine_evaluation_counts_are_consistent(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = shared_path("corpora", "civicmine")
+    report = evaluate_civicmine(folder, use_model=False, limit=60)
+    assert report.sentences == 60
+    assert report.correct_sentences <= min(report.gold_sentences, report.predicted_sentences)
+    assert report.correct_drugs <= report.predicted_drugs
+    precision, recall, f1 = report.sentence_scores()
+    assert 0.0 <= f1 <= max(precision, recall) <= 1.0
+
+
+def test_civicmine_missing_folder_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="CIViCmine"):
+        list(iter_civicmine(tmp_path))
+    with pytest.raises(SystemExit):
+        main(["unknown-corpus", str(tmp_path)])
