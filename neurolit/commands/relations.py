@@ -130,16 +130,20 @@ def eval_relations_command(
         "triples_*.jsonl), e.g. ../shared/data/"
         "gold-triples-dev.",
     ),
-    corpus_type: str = typer.Option("gold", "--corpus-type", help="gold | biored | peng"),
+    corpus_type: str = typer.Option("gold", "--corpus-type", help="gold | biored | peng | civicmine"),
     path: Path | None = typer.Option(
-        None, "--path", help="BioRED PubTator file (biored) or the peng-nary folder / tar.xz (peng)."
+        None,
+        "--path",
+        help="BioRED PubTator file (biored), the peng-nary folder / tar.xz (peng) or the civicmine folder.",
     ),
     min_confidence: float | None = typer.Option(
         None, "--min-confidence", min=0.0, max=1.0, help="Threshold (default: [relations] min_confidence)."
     ),
-    no_model: bool = typer.Option(False, "--no-model", help="NER rules only (gold)."),
+    no_model: bool = typer.Option(False, "--no-model", help="NER rules only (gold, civicmine)."),
     errors: bool = typer.Option(False, "--errors", help="List false positives and negatives (gold)."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N instances (peng)."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Score only the first N instances (peng, civicmine)."
+    ),
 ) -> None:
     """Precision / recall / F1 of relation extraction and the confusion of significance classes."""
     from neurolit.errors import InputError
@@ -208,5 +212,20 @@ def eval_relations_command(
         typer.echo("confusion (gold → predicted):")
         for (gold, predicted), count in sorted(labels.confusion.items()):
             typer.echo(f"  {gold:<12} → {predicted:<12} {count}")
+    elif kind == "civicmine":
+        if path is None:
+            raise InputError("--path is required with --corpus-type civicmine (the civicmine folder)")
+        sentences = evaluate.evaluate_civicmine(
+            path, use_model=not no_model, min_confidence=min_confidence, limit=limit
+        )
+        typer.echo(
+            f"{sentences.sentences} sentences, {sentences.gold_sentences} with a Predictive relation naming a "
+            f"drug, {sentences.predicted_sentences} with an emitted triple"
+        )
+        for name, (p, r, f) in (
+            ("sentence", sentences.sentence_scores()),
+            ("drug", sentences.drug_scores()),
+        ):
+            typer.echo(f"{name:<8} level  P {_pct(p)}  R {_pct(r)}  F1 {_pct(f)}")
     else:
-        raise InputError(f"unknown --corpus-type {corpus_type!r}; use gold, biored or peng")
+        raise InputError(f"unknown --corpus-type {corpus_type!r}; use gold, biored, peng or civicmine")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from neurolit.errors import InputError
+from neurolit.metrics import Counts
 from neurolit.records import AnnotatedDocument, Article, EntityLabel, Mention, Triple
 from neurolit.relations.compare import Comparison, compare
 from neurolit.relations.extract import RelationExtractor
@@ -391,9 +392,8 @@ class SentenceReport:
 
     @staticmethod
     def _prf(tp: int, predicted: int, gold: int) -> tuple[float, float, float]:
-        p = tp / predicted if predicted else 0.0
-        r = tp / gold if gold else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        counts = Counts(tp=tp, fp=predicted - tp, fn=gold - tp)
+        return counts.precision, counts.recall, counts.f1
 
     def sentence_scores(self) -> tuple[float, float, float]:
         return self._prf(self.correct_sentences, self.predicted_sentences, self.gold_sentences)
@@ -463,31 +463,3 @@ def evaluate_civicmine(
         counts["predicted_drugs"] += len(ours)
         counts["correct_drugs"] += sum(any(_same_drug(o, g) for g in gold) for o in ours)
     return SentenceReport(**{field: counts[field] for field in SentenceReport.__dataclass_fields__})
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m neurolit.relations.evaluate civicmine PATH [--no-model]` (the CLI covers gold/biored/peng)."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m neurolit.relations.evaluate")
-    parser.add_argument("corpus", choices=["civicmine"])
-    parser.add_argument("path", type=Path)
-    parser.add_argument("--no-model", action="store_true")
-    parser.add_argument("--min-confidence", type=float, default=None)
-    args = parser.parse_args(argv)
-    report = evaluate_civicmine(args.path, use_model=not args.no_model, min_confidence=args.min_confidence)
-    sp, sr, sf = report.sentence_scores()
-    dp, dr, df = report.drug_scores()
-    print(
-        f"{report.sentences} sentences, {report.gold_sentences} with a Predictive relation naming a drug, "
-        f"{report.predicted_sentences} with an emitted triple"
-    )
-    print(f"sentence level  P {sp:.3f}  R {sr:.3f}  F1 {sf:.3f}  ({report.correct_sentences} correct)")
-    print(
-        f"drug level      P {dp:.3f}  R {dr:.3f}  F1 {df:.3f}  "
-        f"({report.correct_drugs}/{report.predicted_drugs} predicted, {report.gold_drugs} gold)"
-    )
-
-
-if __name__ == "__main__":
-    main()

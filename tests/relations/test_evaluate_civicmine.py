@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from neurolit.cli import app
 from neurolit.errors import InputError
-from neurolit.relations.evaluate import evaluate_civicmine, iter_civicmine, main
+from neurolit.relations.evaluate import evaluate_civicmine, iter_civicmine
 from tests.conftest import shared_path
 
 
@@ -20,7 +22,7 @@ def test_civicmine_sentences_and_their_predictive_drugs() -> None:
     assert all(drug == drug.lower() for drugs in with_drug for drug in drugs)
 
 
-def test_civicmine_evaluation_counts_are_consistent(capsys: pytest.CaptureFixture[str]) -> None:
+def test_civicmine_evaluation_counts_are_consistent() -> None:
     folder = shared_path("corpora", "civicmine")
     report = evaluate_civicmine(folder, use_model=False, limit=60)
     assert report.sentences == 60
@@ -33,5 +35,27 @@ def test_civicmine_evaluation_counts_are_consistent(capsys: pytest.CaptureFixtur
 def test_civicmine_missing_folder_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="CIViCmine"):
         list(iter_civicmine(tmp_path))
-    with pytest.raises(SystemExit):
-        main(["unknown-corpus", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["eval", "relations", "--corpus-type", "civicmine", "--path", str(tmp_path)]
+    )
+    assert result.exit_code != 0
+    assert isinstance(result.exception, InputError)
+
+
+def test_civicmine_through_the_cli() -> None:
+    folder = shared_path("corpora", "civicmine")
+    args = [
+        "eval",
+        "relations",
+        "--corpus-type",
+        "civicmine",
+        "--path",
+        str(folder),
+        "--no-model",
+        "--limit",
+        "20",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("20 sentences")
+    assert "sentence level  P" in result.output
