@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 
@@ -32,9 +34,7 @@ class Counts:
         self.fn += other.fn
 
     @classmethod
-    def of_sets(
-        cls, predicted: set[object] | frozenset[object], gold: set[object] | frozenset[object]
-    ) -> Counts:
+    def of_sets(cls, predicted: AbstractSet[Hashable], gold: AbstractSet[Hashable]) -> Counts:
         """Counts of comparing two sets of keys."""
         tp = len(predicted & gold)
         return cls(tp=tp, fp=len(predicted) - tp, fn=len(gold) - tp)

@@ -16,34 +16,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from neurolit.metrics import Counts
+from neurolit.ner.variant_normalize import AA3_TO_1
 from neurolit.records import Triple
 
 LEVELS = ("pair", "triple", "full")
 
-_THREE_TO_ONE = {
-    "ala": "A",
-    "arg": "R",
-    "asn": "N",
-    "asp": "D",
-    "cys": "C",
-    "gln": "Q",
-    "glu": "E",
-    "gly": "G",
-    "his": "H",
-    "ile": "I",
-    "leu": "L",
-    "lys": "K",
-    "met": "M",
-    "phe": "F",
-    "pro": "P",
-    "ser": "S",
-    "thr": "T",
-    "trp": "W",
-    "tyr": "Y",
-    "val": "V",
-    "ter": "*",
-    "sec": "U",
-}
+_THREE_TO_ONE = AA3_TO_1
 _THREE_RE = re.compile(r"(" + "|".join(_THREE_TO_ONE) + r")", re.IGNORECASE)
 _EXON = re.compile(
     r"exon[\s:_-]*(\d+)[\s_-]*(deletions?|del|insertions?|ins|skipping|skip|duplications?|dup|"
@@ -157,28 +136,8 @@ def key(
 
 
 @dataclass(frozen=True)
-class Score:
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass(frozen=True)
 class Comparison:
-    scores: Mapping[str, Score]
+    scores: Mapping[str, Counts]
     confusion: Mapping[tuple[str, str], int] = field(
         default_factory=dict
     )  # (gold, predicted) on matched triples
@@ -194,13 +153,13 @@ def compare(
     """Score predicted triples against gold rows {pmid, gene, variant, drug, response, direction}."""
     pred_list = list(predicted)
     gold_list = [g for g in gold if not g.get("none")]
-    scores: dict[str, Score] = {}
+    scores: dict[str, Counts] = {}
     fps: tuple[tuple[str, ...], ...] = ()
     fns: tuple[tuple[str, ...], ...] = ()
     for level in LEVELS:
         p = {key(t, level, aliases) for t in pred_list}
         g = {key(t, level, aliases) for t in gold_list}
-        scores[level] = Score(len(p & g), len(p - g), len(g - p))
+        scores[level] = Counts.of_sets(p, g)
         if level == "full":
             fps, fns = tuple(sorted(p - g)), tuple(sorted(g - p))
     # Significance confusion and direction on triples (gene, variant, drug) found in both.
