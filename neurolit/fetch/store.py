@@ -126,8 +126,9 @@ def _set_fts_hashsize(db: sqlite3.Connection) -> None:
         db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,))
 
 
-def _alive(pid: int | None) -> bool:
-    if not pid:
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process with this id exists on this machine (used to recognise runs left by dead processes)."""
+    if not pid or pid <= 0:
         return False
     try:
         os.kill(pid, 0)
@@ -654,7 +655,7 @@ class CorpusStore:
         refresh wrapping a fetch) are left alone."""
         with self.transaction():
             for run_id, pid in self._db.execute("SELECT id, pid FROM runs WHERE status='running'").fetchall():
-                if pid != os.getpid() and not _alive(pid):
+                if pid != os.getpid() and not pid_alive(pid):
                     self._db.execute(
                         "UPDATE runs SET status='interrupted', ended_at=? WHERE id=?", (_now(), run_id)
                     )

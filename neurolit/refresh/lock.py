@@ -48,17 +48,6 @@ def _read_holder(path: Path) -> LockHolder | None:
     except (TypeError, ValueError):
         return None
 
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from neurolit.cli import app
 from neurolit.errors import ConfigError, LockedError
-from neurolit.refresh.lock import CorpusLock, pid_alive
+from neurolit.fetch.store import pid_alive
+from neurolit.refresh.lock import CorpusLock
 from neurolit.refresh.schedule import ScheduleSpec, render
 
 runner = CliRunner()
