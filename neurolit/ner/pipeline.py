@@ -44,6 +44,7 @@ FINAL_KEY = "final"
 SERIAL_KEY = "neurolit.span_serial"
 ATTRS_KEY = "neurolit.span_attrs"
 SENTENCES_KEY = "neurolit.sentences"  # doc.user_data: the sentence character spans
+TEXT_KEY = "neurolit.text"  # doc.user_data: (token count, doc.text) computed once, see `doc_text`
 _MENTION_FIELDS = (
     "norm_id",
     "norm_name",
@@ -73,6 +74,17 @@ def _register_extensions() -> None:
         Span.set_extension("nl", getter=get_nl, setter=set_nl)
     if not Doc.has_extension("mentions"):
         Doc.set_extension("mentions", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, built once per document: spaCy joins every token's text on each access of doc.text."""
+    data: dict[Any, Any] = doc.user_data
+    cached = data.get(TEXT_KEY)
+    if isinstance(cached, tuple) and cached[0] == len(doc):
+        return str(cached[1])
+    text = doc.text
+    data[TEXT_KEY] = (len(doc), text)
+    return text
 
 
 def get_nl(span: Span) -> dict[str, Any]:
@@ -172,7 +184,7 @@ class SentenceComponent:
     def __call__(self, doc: Doc) -> Doc:
         from neurolit.ner.sentences import sentence_spans
 
-        spans = sentence_spans(doc.text)
+        spans = sentence_spans(doc_text(doc))
         doc.user_data[SENTENCES_KEY] = spans
         if len(doc) == 0:
             return doc
@@ -197,8 +209,13 @@ class LexiconComponent:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
+        skip = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if _URL_GATE.search(text) else []
+        if ")(" in text:
+            skip.extend((k.start(), k.end()) for k in _KARYOTYPE_RE.finditer(text))
         for m in self.lexicon.match(text):
+            if skip and any(a <= m.start < b for a, b in skip):
+                continue  # "bmj.com", "inv(2)(p21;p23)": addresses and chromosome bands are not entity names
             if m.entry.label == "Drug" and not m.entry.is_class:
                 receptor = _RECEPTOR_RE.match(text, m.end)
                 if receptor is not None:
@@ -206,11 +223,28 @@ class LexiconComponent:
                     name = text[m.start : receptor.end()]
                     add_span(doc, m.start, receptor.end(), "Gene", norm_id="", norm_name=name)
                     continue
+                if _NOT_A_DRUG_AFTER_RE.match(text, m.end):
+                    # "tyrosine kinase", "alanine aminotransferase", "ATP-binding site", "formalin-fixed":
+                    # a chemical naming a protein, a residue or a laboratory process, not a substance given
+                    continue
             add_span(doc, m.start, m.end, m.entry.label, **_entry_attrs(m.entry))
         return doc
 
 
 _RECEPTOR_RE = re.compile(r"(?:[\s-]+[A-Z]{0,3}\d?[A-Za-z]?)?[\s-]+receptors?(?![\w-])")
+# Words after a chemical name that make it part of an enzyme/protein name or a laboratory process.
+_NOT_A_DRUG_AFTER_RE = re.compile(
+    r"[\s-]+(?:[a-z]*(?:kinase|phosphatase|transferase|transaminase|synthase|synthetase|hydroxylase|genase|"
+    r"ductase|oxidase|boxylase|ligase|lyase|merase|hydrolase|esterase|peptidase|protease|nuclease|aminase|"
+    r"cyclase|mutase)s?|residues?|binding|competitive|pocket|fixed|embedded|"
+    r"stain(?:s|ed|ing)?)(?![\w-])"
+)
+_KARYOTYPE_RE = re.compile(r"\b(?:inv|t|del|dup|ins|der|i)\([\w;]+\)\([pq][\w.;]*\)")
+_URL_GATE = re.compile(r"://|www\.|\.(?:com|org|net|gov|edu|int|info|io)\b", re.IGNORECASE)
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|int|info|io)(?:/\S*)?(?![\w])",
+    re.IGNORECASE,
+)
 
 
 _PAREN_RE = re.compile(r"\s?\(([^()\s][^()]{0,14})\)")
@@ -259,8 +293,11 @@ class AbbreviationComponent:
     "anaplastic lymphoma kinase (ALK)"), the long form becomes the gene instead.
     """
 
+    def __init__(self, non_gene_heads: Iterable[str] = ()) -> None:
+        self.non_gene_heads = frozenset(h.lower() for h in non_gene_heads)
+
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         spans = _rules(doc)
         if not spans:
             return doc
@@ -277,6 +314,10 @@ class AbbreviationComponent:
             if long_form is None and tagged is not None and tagged.label_ == "Gene":
                 # "anaplastic lymphoma kinase (ALK)": an untagged long form of a tagged gene symbol.
                 found = schwartz_hearst_long_form(short, text, m.start())
+                if found is not None and _last_word(text[found[0] : found[1]]) in self.non_gene_heads:
+                    # "turnaround time (TAT)": the text defines the symbol as something that is not a gene
+                    spans = [x for x in spans if x is not tagged]
+                    continue
                 inside = [
                     x
                     for x in spans
@@ -316,6 +357,8 @@ class AbbreviationComponent:
                     },
                 )
                 continue
+            if not _plausible_short_form(short, text[max(0, m.start() - 200) : m.start()], long_form.label_):
+                continue  # "gefitinib (IMPRESS)": a trial acronym after a drug, not the drug's abbreviation
             definitions.setdefault(short, long_form)
         if not definitions:
             _set_rules(doc, spans)
@@ -355,6 +398,23 @@ class AbbreviationComponent:
         return doc
 
 
+def _last_word(text: str) -> str:
+    words = re.findall(r"[A-Za-z]+", text)
+    return words[-1].lower() if words else ""
+
+
+def _plausible_short_form(short: str, before: str, label: str) -> bool:
+    """Whether `short` can abbreviate the words just `before` it: a drug's code ("crizotinib (PF-02341066)"), or
+    its first letter starts one of the last len(short) + 5 words or sub-words there (Schwartz & Hearst's window:
+    "EGFR" for "epidermal growth factor receptor", "FH" for "familial hypercholesterolemia"). "BRAF(V600E)" and
+    "gefitinib (IMPRESS)" are not abbreviations."""
+    if not short[:1].isalpha() or (label == "Drug" and any(ch.isdigit() for ch in short)):
+        return True
+    first = short[0].lower()
+    words = before.split()[-(len(short) + 5) :]
+    return any(part[:1].lower() == first for word in words for part in re.split(r"[\W_]+", word))
+
+
 class DrugClassComponent:
     """Gene or family + class head ("ALK inhibitors", "EGFR-TKIs", "ALK/ROS1 inhibitor"), and class terms."""
 
@@ -370,7 +430,7 @@ class DrugClassComponent:
         self.terms = re.compile(rf"(?<![\w-])(?:{term})(?![\w-])", re.IGNORECASE) if term else None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         spans = _rules(doc)
         found: list[tuple[int, int, str]] = []
         for s in spans:
@@ -431,7 +491,7 @@ class VariantComponent:
     def __call__(self, doc: Doc) -> Doc:
         from neurolit.ner.variants import find_variants, link_variants
 
-        text = doc.text
+        text = doc_text(doc)
         variants = find_variants(text)
         if not variants:
             return doc
@@ -475,7 +535,7 @@ class OutcomeComponent:
     def __call__(self, doc: Doc) -> Doc:
         from neurolit.ner.outcomes import find_outcomes
 
-        for o in find_outcomes(doc.text):
+        for o in find_outcomes(doc_text(doc)):
             add_span(
                 doc,
                 o.start,
@@ -501,7 +561,7 @@ class EntitiesComponent:
         spans = list(doc.spans[key]) if key in doc.spans else []
         seen: set[tuple[int, int, str, str, str]] = set()
         mentions: list[Mention] = []
-        text = doc.text
+        text = doc_text(doc)
         for span in spans:
             mention = span_mention(text, span)
             ident = (mention.start, mention.end, mention.label, mention.norm_id, mention.gene)
@@ -532,9 +592,9 @@ def _register_factories() -> None:
 
         return LexiconComponent(load_lexicon(use_stoplist=use_stoplist))
 
-    @Language.factory("neurolit_abbreviations")
-    def make_abbreviations(nlp: Language, name: str) -> AbbreviationComponent:
-        return AbbreviationComponent()
+    @Language.factory("neurolit_abbreviations", default_config={"non_gene_heads": []})
+    def make_abbreviations(nlp: Language, name: str, non_gene_heads: list[str]) -> AbbreviationComponent:
+        return AbbreviationComponent(non_gene_heads)
 
     @Language.factory("neurolit_drug_classes", default_config={"heads": [], "terms": []})
     def make_drug_classes(nlp: Language, name: str, heads: list[str], terms: list[str]) -> DrugClassComponent:
@@ -578,7 +638,10 @@ def build_pipeline(*, use_model: bool = True, model_path: Path | None = None) ->
     biomedical_tokenizer(nlp, int(settings.get("tokenizer_cache_size", 100_000)))
     nlp.add_pipe("neurolit_sentences")
     nlp.add_pipe("neurolit_lexicon", config={"use_stoplist": bool(settings.get("use_stoplist", True))})
-    nlp.add_pipe("neurolit_abbreviations")
+    nlp.add_pipe(
+        "neurolit_abbreviations",
+        config={"non_gene_heads": list(settings.get("non_gene_long_form_heads", []))},
+    )
     nlp.add_pipe(
         "neurolit_drug_classes",
         config={

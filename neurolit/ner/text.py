@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 # Letters/digits runs (Unicode aware, no underscore) or a single visible non-space character.
-_TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]|_")
+TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]|_")
 
 # Characters that only separate words inside names: dropped from keys (every Unicode dash, slash kept).
 SEPARATORS = frozenset("-‐‑‒–—―−﹘﹣－_'’`´·•")
@@ -70,7 +70,8 @@ SPELLING = {
 _GREEK_RE = re.compile("[" + "".join(GREEK) + "]")
 
 
-def _norm_token(token: str) -> str:
+def norm_token(token: str) -> str:
+    """The normalized form of one match token (lower case, Greek spelled out, spelling variants unified)."""
     low = token.lower()
     if _GREEK_RE.search(low):
         low = _GREEK_RE.sub(lambda m: GREEK[m.group(0)], low)
@@ -79,11 +80,11 @@ def _norm_token(token: str) -> str:
 
 def match_tokens(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, normalized) for each match token of `text`; separators are skipped."""
-    for m in _TOKEN_RE.finditer(text):
+    for m in TOKEN_RE.finditer(text):
         tok = m.group(0)
         if len(tok) == 1 and tok in SEPARATORS:
             continue
-        yield m.start(), m.end(), _norm_token(tok)
+        yield m.start(), m.end(), norm_token(tok)
 
 
 def normalize_key(text: str) -> str:

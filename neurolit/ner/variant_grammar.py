@@ -1015,6 +1015,10 @@ def _fusion_pair(m: re.Match[str]) -> Built:
     g2 = m["g2"] or m["g4"]
     if not g1 or not g2 or g1 == g2 or g1 in _NOT_FUSION_5P or g1.isdigit():
         return None
+    first, second = ("g1", "g2") if m["g1"] else ("g3", "g4")
+    separator = m.string[m.end(first) : m.start(second)]
+    if ":" in separator and separator[-1].isspace():
+        return None  # "RESULTS: EGFR", "Background: ALK": a label followed by a colon is not a fusion partner
     if m["g3"] and (g2 in _NOT_FUSION_5P or len(g2) < 2):
         return None
     return "fusion", vn.fusion(g1, g2)
