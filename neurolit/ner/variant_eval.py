@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from neurolit.errors import InputError
+from neurolit.metrics import Counts
 from neurolit.ner.variant_normalize import aa_one, key_for_comparison, variant_category
 from neurolit.ner.variants import VariantMatch, find_variants
 from neurolit.records import Mention, document_text
@@ -74,30 +75,10 @@ class GoldDocument:
 
 
 @dataclass(frozen=True, slots=True)
-class PRF:
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass(frozen=True, slots=True)
 class VariantEvaluation:
     documents: int
-    strict: PRF
-    overlap: PRF
+    strict: Counts
+    overlap: Counts
     norm_correct: int
     norm_total: int
     errors: tuple[str, ...] = field(default=(), compare=False)
@@ -298,8 +279,8 @@ def evaluate_variants(docs: Iterable[GoldDocument], *, max_errors: int = 0) -> V
                     )
     return VariantEvaluation(
         n_docs,
-        PRF(s_tp, s_fp, s_fn),
-        PRF(o_tp, o_fp, o_fn),
+        Counts(s_tp, s_fp, s_fn),
+        Counts(o_tp, o_fp, o_fn),
         norm_ok,
         norm_total,
         tuple(errors),
