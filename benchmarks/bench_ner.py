@@ -1,4 +1,4 @@
-"""Benchmark: the rules NER pipeline against the tokenization ceiling, with a per-component breakdown.
+"""Benchmark: the rules NER pipeline (and relation extraction) against the tokenization ceiling, per component.
 
     nice /work/venv/bin/python benchmarks/bench_ner.py [--shared ../shared/data] [--docs 500]
 
@@ -15,6 +15,7 @@ from typing import Any
 
 from neurolit.formats.pubtator import read_pubtator
 from neurolit.ner.annotate import NerAnnotator
+from neurolit.relations.extract import RelationExtractor
 
 
 def main() -> None:
@@ -36,8 +37,14 @@ def main() -> None:
     list(tokenizer.pipe(texts))
     tokenize = time.process_time() - started
     started = time.process_time()
-    list(annotator.annotate_documents(docs))
+    annotated = list(annotator.annotate_documents(docs))
     full = time.process_time() - started
+    relations = RelationExtractor()
+    relations.candidates(annotated[0])  # warm-up
+    started = time.process_time()
+    for doc in annotated:
+        relations.candidates(doc)
+    extract = time.process_time() - started
     print(f"{len(texts)} abstracts, {sum(map(len, texts)) / len(texts):,.0f} characters on average")
     print(f"pipeline load: {load:.1f} CPU s")
     print(f"tokenization alone: {len(texts) / tokenize:,.0f} abstracts/CPU s")
@@ -45,12 +52,18 @@ def main() -> None:
         f"rules NER (annotate_documents, Mention records): {len(texts) / full:,.0f} abstracts/CPU s "
         f"= {tokenize / full:.2f} of tokenization"
     )
+    print(
+        f"rules NER + relations: {len(texts) / (full + extract):,.0f} abstracts/CPU s "
+        f"= {tokenize / (full + extract):.2f} of tokenization"
+    )
+    print(f"  {'tokenization':<24} {1000 * tokenize / len(texts):6.2f} ms/abstract")
     made = [nlp.make_doc(t) for t in texts]
     for name, component in nlp.pipeline:
         started = time.process_time()
         made = [component(d) for d in made]
         spent = time.process_time() - started
         print(f"  {name:<24} {1000 * spent / len(texts):6.2f} ms/abstract")
+    print(f"  {'relations':<24} {1000 * extract / len(texts):6.2f} ms/abstract")
 
 
 if __name__ == "__main__":

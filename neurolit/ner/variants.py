@@ -21,7 +21,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from neurolit.errors import ConfigError, ModelError
-from neurolit.ner.variant_grammar import GATES, RULES, fusion_target
+from neurolit.ner.outcomes import folded, top_level_alternation
+from neurolit.ner.variant_grammar import GATES, PSTART, RULES, START, Rule, fusion_target
 
 if TYPE_CHECKING:
     from neurolit.config import Config
@@ -62,14 +63,15 @@ def find_variants(text: str) -> list[VariantMatch]:
         return []
     candidates: list[tuple[int, int, int, str, str, bool, str]] = []
     lower = text.lower()
+    ascii_ = text.isascii()
     open_gates: dict[str, bool] = {}
     windows: dict[str, list[tuple[int, int]]] = {}
-    for index, rule in enumerate(RULES):
+    for index, (rule, scanner) in enumerate(zip(RULES, _scanners(), strict=True)):
         if rule.windowed:
             if rule.gate not in windows:
                 windows[rule.gate] = _windows(text, lower, rule.gate)
             matches: Iterable[re.Match[str]] = (
-                m for lo, hi in windows[rule.gate] for m in rule.pattern.finditer(text, lo, hi)
+                m for lo, hi in windows[rule.gate] for m in _scan(rule, scanner, text, lower, ascii_, lo, hi)
             )
         else:
             if rule.gate:
@@ -78,7 +80,7 @@ def find_variants(text: str) -> list[VariantMatch]:
                     open_gates[rule.gate] = gate.search(lower if on_lower else text) is not None
                 if not open_gates[rule.gate]:
                     continue
-            matches = rule.pattern.finditer(text)
+            matches = _scan(rule, scanner, text, lower, ascii_, 0, len(text))
         for m in matches:
             if rule.name == "protein_slash_alts":
                 candidates.append((m.start(), m.end(), index, "substitution", "", False, "slash"))
@@ -126,6 +128,74 @@ def find_variants(text: str) -> list[VariantMatch]:
             )
         )
     return _drop_redundant_generic(text, out)
+
+
+# Faster scans with the same matches (each a match of the rule's own pattern at the same offsets):
+# - rules written for re.IGNORECASE run case-sensitively over the lower-cased text when it is ASCII (`folded`);
+# - these rules run without their leading lookbehind, tested in Python at each hit: a pattern that starts with
+#   a lookbehind is tried at every position, one that starts with a character class is skipped ahead to the
+#   next possible first character by the regex engine (measured 2-20x faster for these; slower for the others).
+_STRIP_LOOKBEHIND = frozenset(
+    {
+        "dna_hgvs_sub",
+        "dna_hgvs_sub_rev",
+        "dna_hgvs_edit",
+        "ivs",
+        "dna_nuc_pos_nuc",
+        "protein_indel_bare",
+        "protein_codon_first",
+        "protein_slash_alts",
+        "protein_position_pair",
+        "codon",
+        "fusion_positive",
+    }
+)
+_LOOKBEHINDS = (PSTART, START, r"(?<![\w-])", r"(?<![\w])")
+# (the pattern to search, the leading lookbehind it left out, whether it searches the lower-cased text)
+Scanner = tuple["re.Pattern[str] | None", "re.Pattern[str] | None", bool]
+
+
+@cache
+def _scanners() -> tuple[Scanner, ...]:
+    out: list[Scanner] = []
+    for rule in RULES:
+        pattern = rule.pattern.pattern
+        if rule.pattern.flags & re.IGNORECASE:
+            try:
+                out.append((folded(pattern), None, True))
+                continue
+            except ValueError:  # a pattern lower-casing would change: the plain scan
+                pass
+        prefix = next((p for p in _LOOKBEHINDS if pattern.startswith(p)), "")
+        if rule.name in _STRIP_LOOKBEHIND and prefix and not top_level_alternation(pattern):
+            out.append((re.compile(pattern[len(prefix) :]), re.compile(prefix), False))
+            continue
+        out.append((None, None, False))
+    return tuple(out)
+
+
+def _scan(
+    rule: Rule, scanner: Scanner, text: str, lower: str, ascii_: bool, lo: int, hi: int
+) -> list[re.Match[str]]:
+    """``list(rule.pattern.finditer(text, lo, hi))``, found faster by the rule's `_scanners` entry."""
+    fast, lookbehind, on_lower = scanner
+    if fast is None or (on_lower and not ascii_):
+        return list(rule.pattern.finditer(text, lo, hi))
+    scanned = lower if on_lower else text
+    out: list[re.Match[str]] = []
+    pos = lo
+    while (hit := fast.search(scanned, pos, hi)) is not None:
+        at = hit.start()
+        if lookbehind is not None and lookbehind.match(scanned, at) is None:
+            pos = at + 1
+            continue
+        m = rule.pattern.match(text, at, hi)
+        if m is None or m.end() != hit.end() or m.end() == at:
+            # not expected (the same pattern at the same place); empty matches: left to finditer's rules
+            return list(rule.pattern.finditer(text, lo, hi))
+        out.append(m)
+        pos = m.end()
+    return out
 
 
 _WINDOW_BEFORE = 40  # a windowed rule's match may start this far before its anchor ("399 Gln allele")

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from neurolit.records import Mention
 
@@ -173,10 +174,14 @@ _STATUS_DISPLAY = {
 }
 
 
+_HYPHENATED_SYMBOL = re.compile(r"^([A-Z])-([A-Z]{2,})$")
+
+
+@lru_cache(maxsize=65536)
 def gene_symbol(name: str) -> str:
     """An upper-case gene symbol; "K-ras" and "N-RAS" written as KRAS and NRAS."""
     symbol = name.strip().upper()
-    return re.sub(r"^([A-Z])-([A-Z]{2,})$", r"\1\2", symbol)
+    return _HYPHENATED_SYMBOL.sub(r"\1\2", symbol)
 
 
 def _gene_symbol(mention: Mention) -> str:

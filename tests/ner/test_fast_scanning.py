@@ -1,0 +1,149 @@
+"""The fast scans of the variant grammar, the outcome cues and the relation cues find exactly what the plain
+regular expressions find: case-folded patterns over lower-cased ASCII text, and rules searched without their
+leading lookbehind (tested in Python at each hit)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neurolit.ner import outcomes, variants
+from neurolit.ner.outcomes import find_outcomes, folded, top_level_alternation
+from neurolit.ner.variant_grammar import RULES
+from neurolit.relations import cues
+
+# Pieces of the shapes the patterns look for, in mixed case, glued by separators the patterns care about.
+_PIECES = [
+    "EGFR",
+    "egfr",
+    "Exon 19 Deletion",
+    "exon19del",
+    "del19",
+    "c.2573T>G",
+    "C.35delG",
+    "g.203A>C",
+    "IVS8+4A>G",
+    "G-308A",
+    "p.V600E",
+    "V600E",
+    "BRAFV600E",
+    "G12C/D/V",
+    "G12/G13",
+    "codon 12",
+    "Codon 13,",
+    "R213*",
+    "L858R",
+    "E746_A750del",
+    "157delMTTTVP",
+    "T790M",
+    "amplification",
+    "Copy Number Gain",
+    "homozygous deletion",
+    "loss",
+    "Overexpression",
+    "WILD-TYPE",
+    "wt",
+    "Mutation-Positive",
+    "mutated",
+    "Alterations",
+    "EML4-ALK",
+    "ALK-positive",
+    "KRAS positive",
+    "Rearrangement",
+    "fusion genes",
+    "translocation",
+    "Complete Response",
+    "no response",
+    "did NOT respond",
+    "Resistance",
+    "acquired resistance",
+    "progression-free survival",
+    "PFS was longer",
+    "OS benefit",
+    "side effects",
+    "Toxicity",
+    "IC50",
+    "Sensitive",
+    "response rate",
+    "non-responders",
+    "lack of efficacy",
+    "Superior to",
+    "activity of",
+    "kinase activity of",
+    "RECIST",
+    "Stable Disease",
+    "relapsed",
+    "none of the patients responded",
+    "-",
+    "_",
+    "/",
+    "(",
+    ")",
+    ",",
+    ".",
+    ";",
+    " ",
+    " ",
+    " ",
+    "\n",
+    "x",
+    "1",
+    "99",
+    "Δ32",
+    "arginine 150 proline",
+]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+def test_folded_refuses_patterns_that_change_meaning() -> None:
+    for pattern in (r"\S+", r"\bA\B", r"(?P<a>x)(?P=a)", "[A-z]"):
+        with pytest.raises(ValueError):
+            folded(pattern)
+    assert folded(r"(?i)(?P<Ab>Exon)\s\d").pattern == r"(?P<ab>exon)\s\d"
+
+
+def test_top_level_alternation() -> None:
+    assert top_level_alternation(r"\ba|\bb")
+    assert not top_level_alternation(r"\b(?:a|b)c")
+    assert not top_level_alternation(r"[|]x\|y")
+    assert not top_level_alternation(r"[]|]x")
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXTS)
+def test_folded_patterns_match_the_ignorecase_ones(text: str) -> None:
+    patterns = [outcomes._CUE_PATTERN, outcomes._GATE] + [r.pattern for r in RULES if r.pattern.flags & re.I]
+    patterns += [p.regex for p in cues._PATTERNS]
+    for pattern in patterns:
+        expected = [(m.span(), m.lastgroup) for m in pattern.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in folded(pattern.pattern).finditer(text.lower())] == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXTS, st.integers(0, 30), st.integers(0, 400))
+def test_variant_rule_scans_match_finditer(text: str, lo: int, length: int) -> None:
+    lo = min(lo, len(text))
+    hi = min(len(text), lo + length)
+    for rule, scanner in zip(RULES, variants._scanners(), strict=True):
+        expected = [(m.span(), m.groupdict()) for m in rule.pattern.finditer(text, lo, hi)]
+        found = variants._scan(rule, scanner, text, text.lower(), text.isascii(), lo, hi)
+        assert [(m.span(), m.groupdict()) for m in found] == expected, rule.name
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXTS)
+def test_cue_scans_match_finditer(text: str) -> None:
+    for pattern, fast in zip(cues._PATTERNS, cues._folded_patterns(), strict=True):
+        expected = [m.span() for m in pattern.regex.finditer(text)]
+        assert [m.span() for m in fast.finditer(text.lower())] == expected, pattern.regex.pattern
+
+
+def test_non_ascii_text_takes_the_plain_patterns() -> None:
+    # "İ" lower-cases to two characters: offsets must still be those of the text itself.
+    text = "İİ EGFR T790M confers Resistance; Complete Response to osimertinib"
+    found = [(o.text, o.response) for o in find_outcomes(text)]
+    assert ("Resistance", "resistance") in found and ("Complete Response", "complete_response") in found
+    assert [v.text for v in variants.find_variants(text)] == ["T790M"]
