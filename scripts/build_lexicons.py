@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from neurolit.formats.pubtator import read_pubtator  # noqa: E402
+from neurolit.formats.pubtator import PubTatorAnnotation, read_pubtator  # noqa: E402
 from neurolit.ner.lexicon import Lexicon, LexiconEntry, merge_entries  # noqa: E402
 from neurolit.ner.text import compact_key, normalize_key  # noqa: E402
 
@@ -40,6 +40,9 @@ LEARN_MAX_PRECISION = 0.3
 CORPUS_MIN_PRECISION = 0.5
 
 GENE_TYPES = {"GeneOrGeneProduct", "Gene"}
+# NLM-Gene and GNormPlus annotate gene families ("Notch", "Wnt", "PI3K") as FamilyName, with gene IDs;
+# `neurolit eval ner` scores them as genes, so names and the learned stoplist count them too.
+GENE_FAMILY_TYPES = GENE_TYPES | {"FamilyName"}
 DRUG_TYPES = {"ChemicalEntity", "Chemical"}
 DISEASE_TYPES = {
     "DiseaseOrPhenotypicFeature",
@@ -55,8 +58,8 @@ TRAIN_CORPORA = [
     ("corpora/biored/Train.PubTator", "Gene", GENE_TYPES),
     ("corpora/biored/Train.PubTator", "Drug", DRUG_TYPES),
     ("corpora/biored/Train.PubTator", "Disease", DISEASE_TYPES),
-    ("corpora/nlm-gene/NLMgene_Train.PubTator", "Gene", GENE_TYPES),
-    ("corpora/gnormplus/GNormPlus_Train.PubTator", "Gene", GENE_TYPES),
+    ("corpora/nlm-gene/NLMgene_Train.PubTator", "Gene", GENE_FAMILY_TYPES),
+    ("corpora/gnormplus/GNormPlus_Train.PubTator", "Gene", GENE_FAMILY_TYPES),
     ("corpora/bc5cdr/CDR_TrainingSet.PubTator", "Drug", DRUG_TYPES),
     ("corpora/bc5cdr/CDR_DevelopmentSet.PubTator", "Drug", DRUG_TYPES),
     ("corpora/bc5cdr/CDR_TrainingSet.PubTator", "Disease", DISEASE_TYPES),
@@ -64,6 +67,17 @@ TRAIN_CORPORA = [
     ("corpora/ncbi-disease/NCBIdisease_TrainDev.PubTator", "Disease", DISEASE_TYPES),
 ]
 
+
+def _annotated(ann: PubTatorAnnotation, types: set[str]) -> bool:
+    """Whether a gold annotation counts for a label: its type is one of `types`, and a FamilyName is a named
+    family ("Notch", "Wnt", "PKC", "NF-kappaB"), not a generic class noun ("cytokines", "transcription factors",
+    "kinases") that the other gene corpora (BioRED, tmVar3) do not annotate."""
+    if ann.type not in types:
+        return False
+    return ann.type != "FamilyName" or _NAMED_FAMILY_RE.search(ann.text) is not None
+
+
+_NAMED_FAMILY_RE = re.compile(r"[A-Z0-9]")
 _SYMBOL_NUMBER_RE = re.compile(r"^([A-Za-z]{2,})(\d{1,3}[A-Za-z]?)$")
 _CODE_RE = re.compile(r"^[A-Za-z]{1,6}[- ]?\d{2,}[A-Za-z]?$")
 _JUNK_RE = re.compile(r"[\[\]{};=]|\bCAS\b|\d{4,}-\d|^\W|\(.*\)$")
@@ -171,8 +185,12 @@ def oncogene_forms(symbol: str, name: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- drugs
 # MeSH tree prefixes of concepts the drug dictionary lists that are not drugs (enzymes, proteins, anatomy,
-# organisms, processes) unless DrugBank also lists them.
-NON_DRUG_MESH_TREES = ("D08", "D12", "D23", "D24", "A", "B", "G", "C")
+# organisms, processes; nucleic acids and their classes: "MicroRNAs", "DNA, Complementary", "RNA, Small
+# Interfering", nucleic acid probes, which no training corpus annotates as a chemical) unless DrugBank lists them.
+NON_DRUG_MESH_TREES = (
+    *("D08", "D12", "D23", "D24", "A", "B", "G", "C"),
+    *("D13.444", "D13.150", "D27.720.470.530.600", "D27.505.259.750.600"),
+)
 ID_ORDER = ("MeSH:", "DrugBank:", "NCIt:", "CHEMBL")
 
 
@@ -334,7 +352,7 @@ def corpus_rows(data: Path, existing: dict[str, set[str]], gene_rows_: list[Row]
             continue
         for doc in read_pubtator(path):
             for ann in doc.annotations:
-                if ann.type not in types:
+                if not _annotated(ann, types):
                     continue
                 gid = _gold_id(label, ann.identifier)
                 key = normalize_key(ann.text)
@@ -407,12 +425,12 @@ def gene_preference_rows(data: Path, gene_rows_: list[Row]) -> list[Row]:
             best[key] = (rank, norm_id)
             forms[key] = form
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for rel, label, types in TRAIN_CORPORA:
+    for rel, label, _types in TRAIN_CORPORA:
         if label != "Gene" or not (data / rel).exists():
             continue
         for doc in read_pubtator(data / rel):
             for ann in doc.annotations:
-                if ann.type in types:
+                if ann.type in GENE_TYPES:  # a family's IDs (FamilyName) do not choose a gene's
                     gid = _gold_id("Gene", ann.identifier)
                     if gid in by_id:
                         votes[normalize_key(ann.text)][gid] += 1
@@ -437,7 +455,7 @@ def _resolve_label_conflicts(data: Path, rows: dict[str, list[Row]]) -> None:
         for doc in read_pubtator(data / rel):
             for ann in doc.annotations:
                 for label, types in jobs:
-                    if ann.type in types:
+                    if _annotated(ann, types):
                         votes[normalize_key(ann.text)][label] += 1
     keys = {label: {r[0] for r in label_rows} for label, label_rows in rows.items()}
     drop: dict[str, set[str]] = defaultdict(set)
@@ -481,7 +499,7 @@ def learn_stoplist(
             gold: dict[str, set[tuple[int, int]]] = defaultdict(set)
             for ann in doc.annotations:
                 for label, types in jobs:
-                    if ann.type in types:
+                    if _annotated(ann, types):
                         gold[label].add((ann.start, ann.end))
             for m in lexicon.match(text):
                 pair = (m.entry.label, m.key)

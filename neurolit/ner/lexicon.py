@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -77,8 +78,12 @@ def case_compatible(surface: str, entry: LexiconEntry) -> bool:
     s, f = _squash(surface), _squash(entry.form)
     if s == f:
         return True
-    if any(ch.isspace() for ch in surface) and not any(ch.isspace() for ch in entry.form):
-        return False  # "OR 1" is not OR1; "IGFBP-1" is IGFBP1
+    if (
+        any(ch.isspace() for ch in surface)
+        and not any(ch.isspace() for ch in entry.form)
+        and not _SPACED_SYMBOL_RE.fullmatch(surface)
+    ):
+        return False  # "OR 1" is not OR1 ("Twist 1", "IFI 16" are TWIST1, IFI16); "IGFBP-1" is IGFBP1
     if s.isupper():
         return True
     if f != f.upper() and (any(ch.isdigit() for ch in f) or "-" in entry.form):
@@ -91,6 +96,10 @@ def case_compatible(surface: str, entry: LexiconEntry) -> bool:
     if letters[0].isupper() and all(ch.islower() for ch in letters[1:]):
         return entry.is_family or (len(f) >= 3 and entry.rank <= APPROVED_SYMBOL_RANK)
     return True  # mixed case such as c-Myc, hTERT
+
+
+# A symbol and its number written apart: a capitalised word of 3+ letters, one space, 1-2 digits.
+_SPACED_SYMBOL_RE = re.compile(r"[A-Z][A-Za-z]{2,} \d{1,2}")
 
 
 class Lexicon:

@@ -216,7 +216,19 @@ class LexiconComponent:
         for m in self.lexicon.match(text):
             if skip and any(a <= m.start < b for a, b in skip):
                 continue  # "bmj.com", "inv(2)(p21;p23)": addresses and chromosome bands are not entity names
+            if (
+                m.entry.label == "Gene"
+                and m.entry.case_sensitive
+                and text[m.start : m.end] != m.entry.form
+                and _is_salt_formula(text[m.start : m.end])
+            ):
+                continue  # "CCl4" (carbon tetrachloride) is not CCL4: a formula written in its own case
             if m.entry.label == "Drug" and not m.entry.is_class:
+                salt = _SALT_RE.match(text, m.end)
+                if salt is not None:
+                    # "otilonium bromide", "ketamine hydrochloride", "diclofenac sodium": the salt is the drug
+                    add_span(doc, m.start, salt.end(), "Drug", **_entry_attrs(m.entry))
+                    continue
                 receptor = _RECEPTOR_RE.match(text, m.end)
                 if receptor is not None:
                     # "mineralocorticoid receptor", "histamine H1 receptors": the protein, not the ligand
@@ -228,7 +240,79 @@ class LexiconComponent:
                     # a chemical naming a protein, a residue or a laboratory process, not a substance given
                     continue
             add_span(doc, m.start, m.end, m.entry.label, **_entry_attrs(m.entry))
+        self._formulas(doc, text)
         return doc
+
+    def _formulas(self, doc: Doc, text: str) -> None:
+        """Ions, inorganic salts and elements written as formulas: "Ca(2+)", "Na+", "CaCl(2)", "ZnSO(4)", "Pb".
+
+        Only where no dictionary span lies; the name comes from the dictionary entry of the formula or of the
+        element's name ("Li" → lithium) when there is one.
+        """
+        covered: bytearray | None = None
+        for f in _FORMULA_RE.finditer(text):
+            start, end = f.span()
+            formula = f.group()
+            units = f.group("units")
+            ion = f.group("charge") and _FORMULA_UNIT_RE.fullmatch(units) is not None  # "Ca(2+)", "Na+"
+            if not (ion or _is_salt_formula(units)) and (
+                formula not in _BARE_ELEMENTS
+                or text[max(0, start - 4) : start].rstrip().lower().endswith("mm")
+            ):
+                continue  # "In", "As", "He", "mm Hg": element symbols that are mostly words or units
+            if covered is None:
+                covered = coverage(len(text), ((get_nl(s)["start"], get_nl(s)["end"]) for s in _rules(doc)))
+            if any(covered[start:end]) or _ION_PROTEIN_RE.match(text, end):
+                continue  # a dictionary name; "Ca(2+) channels", "Na+/K+-ATPase": proteins named after the ion
+            element = _ELEMENT_NAMES.get(_FORMULA_UNIT_RE.sub(r"\1", units), "")
+            entries = (
+                self.lexicon.lookup(formula)
+                or self.lexicon.lookup(re.sub(r"[()]", "", formula))
+                or (self.lexicon.lookup(element) if element else ())
+            )
+            entry = next((e for e in entries if e.label == "Drug"), None)
+            if entry is not None:
+                add_span(doc, start, end, "Drug", **_entry_attrs(entry))
+            else:
+                add_span(doc, start, end, "Drug", norm_id="", norm_name=element or formula)
+
+
+_SALT_RE = re.compile(
+    r"[\s-]+(?:(?:di)?hydrochloride|hydrobromide|HCl|bromide|chloride|iodide|(?:di)?mesylate|maleate|sulfate|"
+    r"sulphate|citrate|(?:bi)?tartrate|acetate|fumarate|succinate|besylate|(?:di)?tosylate|malate|lactate|"
+    r"gluconate|nitrate|sodium|potassium|monohydrate|dihydrate)(?![\w-])"
+)
+# Elements written as symbols in biomedical text (no "In", "As", "He", "I", "B", ...: those are mostly words).
+_ELEMENT_NAMES = {
+    "H": "hydrogen", "Li": "lithium", "C": "carbon", "N": "nitrogen", "O": "oxygen", "F": "fluorine",
+    "Na": "sodium", "Mg": "magnesium", "Al": "aluminum", "Si": "silicon", "P": "phosphorus", "S": "sulfur",
+    "Cl": "chloride", "K": "potassium", "Ca": "calcium", "Cr": "chromium", "Mn": "manganese", "Fe": "iron",
+    "Co": "cobalt", "Ni": "nickel", "Cu": "copper", "Zn": "zinc", "Se": "selenium", "Br": "bromide",
+    "Sr": "strontium", "Ag": "silver", "Cd": "cadmium", "I": "iodide", "Ba": "barium", "Pt": "platinum",
+    "Au": "gold", "Hg": "mercury", "Pb": "lead", "Tl": "thallium", "As": "arsenic",
+}  # fmt: skip
+# Element symbols that stand alone as a chemical ("Pb levels", "Li treatment"); others need a charge or a salt.
+_BARE_ELEMENTS = frozenset({"Li", "Na", "Mg", "Ca", "Fe", "Cu", "Zn", "Cd", "Pb", "Cr", "Hg"})
+_ELEMENT = "|".join(sorted(_ELEMENT_NAMES, key=len, reverse=True))
+_FORMULA_RE = re.compile(
+    rf"(?<![\w+-])(?=[A-Z])(?P<units>(?:(?:{_ELEMENT})(?:\d{{1,2}}|\(\d{{1,2}}\))?){{1,5}})"
+    r"(?P<charge>\d?\+|\(\d?[+-]\))?(?![\w+(]|\.\d)"
+)
+_ION_PROTEIN_RE = re.compile(
+    r"[\s/-]*(?:[\w+()/-]*ATPases?|channels?|pumps?|currents?|transporters?|sensors?)\b"
+)
+_FORMULA_UNIT_RE = re.compile(rf"({_ELEMENT})(\d{{1,2}}|\(\d{{1,2}}\))?")
+
+
+def _is_salt_formula(units: str) -> bool:
+    """Two or more elements with a two-letter element or a counted oxygen: "NaCl", "CaCl(2)", "ZnSO(4)", "CO2".
+    All-capital runs without counts ("CHK", "SOCS") are gene symbols, not formulas."""
+    parts = _FORMULA_UNIT_RE.findall(units)
+    if len(parts) < 2 or "".join(a + b for a, b in parts) != units:
+        return False
+    return any(len(element) == 2 for element, _ in parts) or any(
+        element == "O" and count for element, count in parts
+    )
 
 
 _RECEPTOR_RE = re.compile(r"(?:[\s-]+[A-Z]{0,3}\d?[A-Za-z]?)?[\s-]+receptors?(?![\w-])")
@@ -359,6 +443,12 @@ class AbbreviationComponent:
                 continue
             if not _plausible_short_form(short, text[max(0, m.start() - 200) : m.start()], long_form.label_):
                 continue  # "gefitinib (IMPRESS)": a trial acronym after a drug, not the drug's abbreviation
+            if (
+                long_form.label_ == "Gene"
+                and _VARIANT_LIKE_RE.fullmatch(short)
+                and _is_symbol(text[get_nl(long_form)["start"] : m.start()])
+            ):
+                continue  # "Kras(G12D)", "NF1 (1322T)", "Apc (Min/+)": a variant, clone or genotype after a symbol
             definitions.setdefault(short, long_form)
         if not definitions:
             _set_rules(doc, spans)
@@ -385,6 +475,12 @@ class AbbreviationComponent:
             if existing is not None:
                 if existing.label_ == long_form.label_:
                     continue
+                if (
+                    existing.label_ == "Gene"
+                    and long_form.label_ == "Disease"
+                    and _GENE_CONTEXT_RE.match(text, m.end())
+                ):
+                    continue  # "von Hippel-Lindau disease (VHL)" ... "VHL gene", "Npc1 mutant mice": the gene
                 removed.add(existing.id)
             elif any(covered[m.start() : m.end()]):
                 continue
@@ -396,6 +492,26 @@ class AbbreviationComponent:
                 kept.append(span)
         _set_rules(doc, [s for s in kept if s.id not in removed])
         return doc
+
+
+# Words after a symbol that make it the gene even where the text defined it as a disease's abbreviation.
+_GENE_CONTEXT_RE = re.compile(
+    r"(?:\s*\([+-]/[+-]\))?[\s-]+(?:genes?|proteins?|mutations?|mutants?|mutated|variants?|alleles?|"
+    r"expression|expressing|mRNAs?|transcripts?|promoter|locus|loci|knockout|knockdown|deficient|deficiency|"
+    r"null|inactivation|loss|silencing|deletion|germline|somatic|carriers?)\b"
+    r"|\s*\([+-]/[+-]\)"
+)
+
+
+# Short forms shaped like a variant ("G12D", "E746_A750del"), a clone ("1322T") or a genotype ("Min/+", "fl/+").
+_VARIANT_LIKE_RE = re.compile(
+    r"\d+[A-Z]?|[A-Z]\d+[A-Z*]|[A-Z]\d+(?:_[A-Z]\d+)?(?:del|ins|dup|fs)\w*|[\w-]*(?:/[+-]|[+-]/)[\w+/-]*"
+)
+
+
+def _is_symbol(name: str) -> bool:
+    """A gene symbol rather than a name: one word of at most 8 characters ("Kras", "NF1", "HER-2")."""
+    return len(name) <= 8 and not any(ch.isspace() for ch in name)
 
 
 def _last_word(text: str) -> str:

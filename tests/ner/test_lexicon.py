@@ -56,3 +56,18 @@ def test_packaged_tables_normalize_the_founding_case_names(annotator: NerAnnotat
     assert lexicon.lookup("p53")[0].norm_id == "7157"
     assert lexicon.lookup("neuroblastoma")[0].norm_id == "DOID:769"
     assert not any(e.label == "Gene" for e in lexicon.lookup("CAT"))  # curated ambiguity filter
+
+
+def test_symbol_and_number_written_apart() -> None:
+    assert case_compatible("Twist 1", _entry("TWIST1"))
+    assert case_compatible("IFI 16", _entry("IFI16"))
+    assert not case_compatible("OR 1", _entry("OR1", rank=35))  # two letters and a number: an abbreviation
+    assert not case_compatible("and 1", _entry("AND1", rank=35))  # a lower-case word and a number
+
+
+def test_named_gene_families_are_tagged(annotator: NerAnnotator) -> None:
+    text = "Notch and Wnt signalling were active, but cytokines were not measured."
+    genes = {m.text: m.norm_id for m in annotator.annotate_text(text) if m.label == "Gene"}
+    # named as the training annotations name them (NOTCH1, WNT5A), as for other ambiguous gene names
+    assert genes.get("Notch") and genes.get("Wnt")
+    assert "cytokines" not in genes  # a generic class noun, not a named family

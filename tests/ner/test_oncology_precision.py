@@ -98,3 +98,54 @@ def test_clinical_text_that_is_not_a_gene(annotator: NerAnnotator) -> None:
     assert [g for g in genes if g[0] == "p21"] == [("p21", "1026")]  # the protein, not the chromosome band
     assert not [g for g in genes if g[0].startswith("PS")]
     assert [m.norm_id for m in mentions if m.text == "V600E"] == ["p.V600E"]
+
+
+def test_ions_salts_and_element_symbols_are_chemicals(annotator: NerAnnotator) -> None:
+    text = (
+        "Intracellular Ca(2+) and Na+ rose after calcium chloride (CaCl(2))-induced injury and ZnSO(4); "
+        "blood Pb and Li levels; K(+) efflux. Otilonium bromide and ketamine hydrochloride were given."
+    )
+    drugs = {(m.text, m.norm_name) for m in annotator.annotate_text(text) if m.label == "Drug"}
+    for formula in ("Ca(2+)", "Na+", "CaCl(2)", "ZnSO(4)", "Pb", "Li", "K(+)"):
+        assert formula in {t for t, _ in drugs}, formula
+    assert ("Pb", "lead") in drugs  # an element without a dictionary entry is named after the element
+    assert ("Otilonium bromide", "Otilonium") in drugs  # the salt is the drug, normalized to the drug
+    assert ("ketamine hydrochloride", "Ketamine") in drugs
+
+
+def test_element_like_words_genes_and_ion_channels_are_not_formulas(annotator: NerAnnotator) -> None:
+    text = (
+        "In mice, As shown, blood pressure was 120 mm Hg. CHK1, SOCS1 and KCa3.1 were expressed. "
+        "L-type Ca(2+) channels and CCl4-induced fibrosis."
+    )
+    mentions = annotator.annotate_text(text)
+    drugs = [m.text for m in mentions if m.label == "Drug"]
+    assert not {"In", "As", "Hg", "CHK1", "SOCS1", "KCa3", "Ca(2+)"} & set(drugs)
+    assert "CCl4" in drugs  # carbon tetrachloride, not the chemokine CCL4
+    assert {"CHK1", "SOCS1", "KCa3.1"} <= {m.text for m in mentions if m.label == "Gene"}
+
+
+def test_variant_or_clone_in_brackets_after_a_symbol_is_not_its_abbreviation(annotator: NerAnnotator) -> None:
+    text = (
+        "Kras(G12D)-induced immortalization needs Sag; Kras(G12D) activity. NF1 (1322T) and 1322T cells. "
+        "Tumors in Apc (Min/+) mice."
+    )
+    mentions = annotator.annotate_text(text)
+    assert not [m for m in mentions if m.label == "Gene" and m.text in ("G12D", "1322T", "Min/+")]
+    assert [m.norm_id for m in mentions if m.text == "G12D"] == ["p.G12D", "p.G12D"]
+
+
+def test_gene_named_disease_abbreviation_keeps_the_gene_in_gene_context(annotator: NerAnnotator) -> None:
+    text = (
+        "Niemann-Pick disease, type C1 (Npc1), is caused by mutations in Npc1 gene. "
+        "Npc1 mutant mice and Npc1(-/-) cells; Npc1 patients were studied."
+    )
+    got = [(m.start, m.label) for m in annotator.annotate_text(text) if m.text == "Npc1"]
+    labels = [label for _, label in sorted(got)]
+    assert labels == ["Disease", "Gene", "Gene", "Gene", "Disease"]
+
+
+def test_nucleic_acid_classes_are_not_drugs(annotator: NerAnnotator) -> None:
+    text = "MicroRNA and complementary DNA (cDNA) libraries, DNA probes and recombinant DNA were used with gefitinib."
+    drugs = [m.text for m in annotator.annotate_text(text) if m.label == "Drug"]
+    assert drugs == ["gefitinib"]
