@@ -14,6 +14,7 @@ from pathlib import Path
 
 from neurolit.errors import InputError
 from neurolit.formats.pubtator import PubTatorDocument, read_pubtator
+from neurolit.metrics import Counts
 from neurolit.records import AnnotatedDocument, Mention
 
 CORPUS_TYPES: dict[str, dict[str, str]] = {
@@ -65,26 +66,6 @@ def detect_corpus_type(path: Path) -> str:
         if hint in name or hint in full:
             return corpus
     raise InputError(f"cannot tell the corpus type of {path}; pass --corpus-type ({'|'.join(CORPUS_TYPES)})")
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass
