@@ -31,12 +31,14 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from lxml import etree
+
+from tests.loopback_http import LoopbackHandler
 
 ESEARCH_DOCTYPE = (
     b'<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
@@ -144,12 +146,11 @@ class _State:
     stall_seconds: float = 2.0
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # silence the default stderr log
-        pass
+    default_content_type = "text/xml; charset=UTF-8"
 
     def do_GET(self) -> None:
         url = urlparse(self.path)
@@ -162,21 +163,6 @@ class _Handler(BaseHTTPRequestHandler):
         params = parse_qs(url.query)
         params.update(parse_qs(body))
         self._handle(url.path, params)
-
-    def _send(
-        self,
-        status: int,
-        body: bytes,
-        content_type: str = "text/xml; charset=UTF-8",
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def _handle(self, path: str, raw: dict[str, list[str]]) -> None:
         state = self.server.state

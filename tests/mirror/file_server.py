@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
 
+from tests.loopback_http import LoopbackHandler
+
 
 @dataclass
 class ServedFiles:
@@ -36,11 +38,8 @@ class ServedFiles:
 
 
 def _handler(served: ServedFiles) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(LoopbackHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:  # silence the default stderr logging
-            return
 
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
@@ -89,21 +88,6 @@ def _handler(served: ServedFiles) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             self.wfile.write(chunk)
-
-        def _send(
-            self,
-            status: int,
-            body: bytes,
-            content_type: str = "text/plain",
-            headers: dict[str, str] | None = None,
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
 
     return Handler
 
