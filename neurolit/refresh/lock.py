@@ -48,8 +48,6 @@ def _read_holder(path: Path) -> LockHolder | None:
     except (TypeError, ValueError):
         return None
 
-    return True
-
 
 class CorpusLock:
     """An exclusive, non-blocking lock for one corpus. Use as a context manager or call acquire()/release().
