@@ -19,8 +19,10 @@ Outcome mentions from the NER stage (label "Outcome") are merged in by `neurolit
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 from neurolit.ner.outcomes import folded, top_level_alternation
 from neurolit.records import Significance
@@ -331,10 +333,13 @@ def find_cues(
     # ASCII text (nearly all): case-sensitive patterns over the lower-cased segment, the same matches faster
     ascii_ = segment.isascii()
     scanned = segment.lower() if ascii_ else segment
+    folded_patterns = _folded_patterns()
     taken: list[tuple[int, int]] = []
     cues: list[Cue] = []
-    for pattern, lowered in zip(_PATTERNS, _folded_patterns(), strict=True):
-        for match in lowered.finditer(scanned) if ascii_ else pattern.regex.finditer(scanned):
+    for index in _gate_words().candidates(scanned) if ascii_ else range(len(_PATTERNS)):
+        pattern = _PATTERNS[index]
+        matches = folded_patterns[index].finditer(scanned) if ascii_ else pattern.regex.finditer(scanned)
+        for match in matches:
             a, b = match.start(), match.end()
             # Leading words of the pattern ("showed no response") are context, not the cue; trim whitespace.
             while a < b and segment[a].isspace():
@@ -414,6 +419,124 @@ def _boundary(text: str, at: int) -> bool:
 @cache
 def _folded_patterns() -> tuple[_Folded, ...]:
     return tuple(_Folded(p.regex.pattern) for p in _PATTERNS)
+
+
+@dataclass(frozen=True, slots=True)
+class _GateWords:
+    """Which cue patterns can match a lower-cased ASCII text, from the words their matches must contain. Each
+    required word set of each pattern is one bit; a text sets the bits of the words it holds, and a pattern can
+    match only when all its bits are set (ints instead of sets: the test runs for every sentence)."""
+
+    needs: tuple[int, ...]  # per pattern, the bits of its word sets (0: requires nothing)
+    word_bits: Mapping[str, int]  # word -> the bits of the sets holding it
+    runs: re.Pattern[str]  # maximal runs of the characters the words are made of
+
+    def candidates(self, text: str) -> list[int]:
+        """Indices, in order, of the patterns whose required words all occur in `text`: only those can match.
+        A word lies inside one run of the characters words are made of: the bits of each distinct run, cached,
+        are all there is (a handful of runs per sentence instead of a search per word)."""
+        bits = 0
+        for run in set(self.runs.findall(text)):
+            bits |= _run_bits(run)
+        return [i for i, need in enumerate(self.needs) if bits & need == need]
+
+
+_GATE_PREFIX = 3  # gate words are looked up by their first (up to) three characters
+
+
+@cache
+def _gate_words() -> _GateWords:
+    # A set holding a one-letter word ("t" of "resistan(?:ce|t)") gates nothing: it is not looked for.
+    per_pattern = [
+        [c for c in required_words(f.regex.pattern, f.regex.flags) if min(map(len, c)) > 1]
+        for f in _folded_patterns()
+    ]
+    needs: list[int] = []
+    word_bits: dict[str, int] = {}
+    bit = 0
+    for clauses in per_pattern:
+        need = 0
+        for clause in clauses:
+            need |= 1 << bit
+            for word in clause:
+                word_bits[word] = word_bits.get(word, 0) | 1 << bit
+            bit += 1
+        needs.append(need)
+    chars = "".join(re.escape(c) for c in sorted(set("".join(word_bits))))
+    return _GateWords(tuple(needs), word_bits, re.compile(f"[{chars}]+"))
+
+
+@lru_cache(maxsize=65536)
+def _run_bits(run: str) -> int:
+    """The bits of the gate words inside `run`."""
+    by_prefix = _words_by_prefix()
+    word_bits = _gate_words().word_bits
+    bits = 0
+    for i in range(len(run)):
+        for size in range(2, _GATE_PREFIX + 1):
+            for word in by_prefix.get(run[i : i + size], ()):
+                if run.startswith(word, i):
+                    bits |= word_bits[word]
+    return bits
+
+
+@cache
+def _words_by_prefix() -> dict[str, tuple[str, ...]]:
+    """Gate words by their first three characters (or the whole word when shorter): a run is looked up at each
+    position, not searched once per word."""
+    grouped: dict[str, list[str]] = {}
+    for word in _gate_words().word_bits:
+        grouped.setdefault(word[:_GATE_PREFIX], []).append(word)
+    return {prefix: tuple(words) for prefix, words in grouped.items()}
+
+
+def required_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
+    """Lower-cased literal words the matches of `pattern` must contain: every match contains, for each set
+    returned, one of its words (case-insensitively). Read from the parsed pattern: a literal run outside any
+    optional part is required, an alternation requires one word of each branch; lookarounds and optional parts
+    require nothing. Empty when nothing is known (the pattern is then always searched)."""
+    try:  # the parser `re` compiles with (CPython 3.11+)
+        from re import _constants, _parser  # type: ignore[attr-defined]
+    except ImportError:  # another implementation: nothing is known, every pattern is searched
+        return ()
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error:
+        return ()
+    return tuple(frozenset(w.lower() for w in clause) for clause in _clauses_of(list(parsed), _constants))
+
+
+def _clauses_of(items: list[Any], constants: Any) -> list[frozenset[str]]:
+    """Required word sets of a sequence of parsed items (see `required_words`); `constants` names the opcodes."""
+    clauses: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is constants.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            clauses.append(frozenset({"".join(run)}))
+            run = []
+        if op is constants.SUBPATTERN:
+            clauses.extend(_clauses_of(list(arg[3]), constants))
+        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT):
+            if arg[0] >= 1:
+                clauses.extend(_clauses_of(list(arg[2]), constants))
+        elif op is constants.BRANCH:
+            branch = _branch_clause([_clauses_of(list(b), constants) for b in arg[1]])
+            if branch:
+                clauses.append(branch)
+    if run:
+        clauses.append(frozenset({"".join(run)}))
+    return clauses
+
+
+def _branch_clause(branches: list[list[frozenset[str]]]) -> frozenset[str]:
+    """One word set for an alternation: the most selective set of each branch, joined; empty when a branch
+    requires nothing."""
+    if not branches or not all(branches):
+        return frozenset()
+    return frozenset().union(*(max(b, key=lambda c: (min(map(len, c)), -len(c))) for b in branches))
 
 
 def refutation_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

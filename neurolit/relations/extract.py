@@ -14,6 +14,7 @@ study's only drug; a sentence with a drug and an outcome but no variant takes th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -84,6 +85,10 @@ _VARIANT_ANAPHOR = re.compile(
 _NON_SPECIFIC = frozenset({"generic", "cnv", "expression", "wildtype", "fusion"})
 _INCLUDING = re.compile(r",\s*(?:including|among\s+them|of\s+whom)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[0-9])")
+_SPACES = re.compile(r"\s{2,}")
+# What may stand between two coordinated drugs ("gefitinib and erlotinib"), or two coordinated spans ("/" too).
+_DRUG_COORDINATION = re.compile(r"[\s,]*(?:and|or|and/or)?[\s,]*", re.IGNORECASE)
+_SPAN_COORDINATION = re.compile(r"[\s,/]*(?:and|or|and/or)?[\s,]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +209,25 @@ def _merge_cues(own: list[Cue], outcomes: list[Cue], read: Sequence[tuple[int, i
     return merged
 
 
+def _may_have_arguments(mentions: Sequence[Mention]) -> bool:
+    """Whether linking can find both arguments: drugs come from named Drug mentions, variants from Variant and
+    Gene mentions (gene-status phrases, copy-number phrases after a gene)."""
+    labels = {m.label for m in mentions if m.label != "Drug" or not m.is_class}
+    return "Drug" in labels and ("Gene" in labels or "Variant" in labels)
+
+
+def _sentence_cues(text: str, sentence: tuple[int, int], outcome_cues: Sequence[Cue]) -> list[Cue]:
+    """The sentence's cues: ours, then the NER stage's Outcome mentions where ours read nothing."""
+    start, end = sentence
+    read: list[tuple[int, int]] = []
+    read.extend(statistics_spans(text, start, end))  # "(Response Evaluation Criteria ... 1.1)"
+    own = find_cues(text, start, end, read)
+    return _merge_cues(own, [c for c in outcome_cues if start <= c.start < end], read)
+
+
 def _gap(text: str, start: int, end: int) -> str:
     """The words between two spans, statistics in parentheses removed ("longer PFS (8 v 3 months) to X")."""
-    return re.sub(r"\s{2,}", " ", mask_statistics(text[start:end]))
+    return _SPACES.sub(" ", mask_statistics(text[start:end]))
 
 
 def _attach_cue(
@@ -242,9 +263,7 @@ def _groups(spans: Sequence[tuple[int, int]], text: str) -> list[int]:
     """Group index per span: spans joined only by commas/and/or/slash share a group."""
     groups: list[int] = []
     for index, (start, _end) in enumerate(spans):
-        if index and re.fullmatch(
-            r"[\s,/]*(?:and|or|and/or)?[\s,]*", text[spans[index - 1][1] : start], re.I
-        ):
+        if index and _SPAN_COORDINATION.fullmatch(text[spans[index - 1][1] : start]):
             groups.append(groups[-1])
         else:
             groups.append(index)
@@ -353,31 +372,39 @@ class RelationExtractor:
 
     def candidates(self, doc: AnnotatedDocument) -> list[Triple]:
         """Every triple with its confidence, one per gene–variant–drug–significance–direction."""
+        # Every triple needs a named drug and a present variant of this document (inherited or not): without
+        # either, the document is skipped before its sentences are read (most documents: linking costs too).
+        if not _may_have_arguments(doc.mentions):
+            return []
         text = doc.text
         sentences = sentence_spans(doc)
         variants = link_variants(text, doc.mentions, sentences, self.settings.linking)
-        drugs = link_drugs(text, doc.mentions, self.settings.linking)
-        outcome_cues = _outcome_cues(doc.mentions)
         # Expression ("p-Akt overexpression") is not a genomic alteration (TRIPLES.md): never a triple.
         present = [v for v in variants if not v.absent and v.variant_type != "expression"]
+        if not present:
+            return []
+        drugs = link_drugs(text, doc.mentions, self.settings.linking)
+        if not drugs:
+            return []
+        outcome_cues = _outcome_cues(doc.mentions)
         classes = [m for m in doc.mentions if m.label == "Drug" and m.is_class]
         study_drugs = _study_drugs(text, drugs)
         study_variant = _dominant([v.key for v in present])
         diseases = [m for m in doc.mentions if m.label == "Disease"]
 
+        # Both lists are in text order: a sentence's arguments are one slice of each, found by binary search.
+        variant_starts = [v.start for v in present]
+        drug_starts = [d.start for d in drugs]
+
         found: list[_Candidate] = []
         for index, sentence in enumerate(sentences):
             start, end = sentence
-            s_variants = [v for v in present if start <= v.start < end]
-            if not s_variants and not any(start <= d.start < end for d in drugs):
+            s_variants = present[bisect_left(variant_starts, start) : bisect_left(variant_starts, end)]
+            here_drugs = drugs[bisect_left(drug_starts, start) : bisect_left(drug_starts, end)]
+            if not s_variants and not here_drugs:
                 continue  # neither argument here: nothing to link (and cue matching is the costly part)
-            read: list[tuple[int, int]] = []
-            read.extend(statistics_spans(text, start, end))  # "(Response Evaluation Criteria ... 1.1)"
-            cues = _merge_cues(
-                find_cues(text, start, end, read), [c for c in outcome_cues if start <= c.start < end], read
-            )
-            if not cues:
-                continue
+            # The cues are read only once the sentence is known to have both arguments (the costly part).
+            cues: list[Cue] | None = None
             # "No patients with K-ras mutation, including two EGFR mutants, ...": the included ones are a
             # subset of the first group, not a statement of their own.
             s_variants = [
@@ -388,7 +415,7 @@ class RelationExtractor:
                     and any(o.start < v.start and o.gene != v.gene for o in s_variants)
                 )
             ]
-            s_drugs = _without_comparators(text, [d for d in drugs if start <= d.start < end], start)
+            s_drugs = _without_comparators(text, here_drugs, start)
             evidence = sentence
             drug_inherited = variant_inherited = relapse_link = class_resolved = variant_anaphor = False
             # A drug class with no named drug ("BRAF therapy", "EGFR TKIs") stands for the drugs the text names:
@@ -398,6 +425,11 @@ class RelationExtractor:
             if s_variants and not s_drugs and not class_here and any(start <= c.start < end for c in classes):
                 continue  # "a TKI", "second-generation EGFR TKIs": a class, not this text's drugs
             if s_variants and not s_drugs:
+                if not study_drugs and not self._drugs_in_window(drugs, sentences, index):
+                    continue  # no drug to take from before nor from the study
+                cues = _sentence_cues(text, sentence, outcome_cues)
+                if not cues:
+                    continue
                 previous = self._previous_drugs(
                     text, drugs, sentences, index, cues, class_here, len(doc.article.title)
                 )
@@ -423,6 +455,10 @@ class RelationExtractor:
                         s_variants, variant_inherited = [replace(first, start=-1, end=-1)], True
             if not s_variants or not s_drugs:
                 continue
+            if cues is None:
+                cues = _sentence_cues(text, sentence, outcome_cues)
+            if not cues:
+                continue
             found.extend(
                 self._sentence_candidates(
                     text,
@@ -442,9 +478,12 @@ class RelationExtractor:
         triples: dict[tuple[str, str, str, str, str], Triple] = {}
         drug_counts = Counter(name for d in drugs for name in d.members)
         gene_counts = Counter(v.gene for v in present)
+        sections: dict[int, str] = {}  # by sentence start: a sentence's candidates share its section
         for cand in found:
             # Document context: is the drug / gene what the paper is about, and where does the sentence stand.
-            section = _section(text, cand.sentence[0])
+            section = sections.get(cand.sentence[0])
+            if section is None:
+                section = sections[cand.sentence[0]] = _section(text, cand.sentence[0])
             cand.features["drug_focus"] = min(max(drug_counts[m] for m in cand.drug.members), 4) / 4.0
             cand.features["gene_focus"] = gene_counts[cand.variant.gene] / max(sum(gene_counts.values()), 1)
             cand.features["section_background"] = float(section in _BACKGROUND_SECTIONS)
@@ -453,9 +492,10 @@ class RelationExtractor:
             # Where the sentence stands: background opens an abstract, results and conclusions close it.
             position = _index_of(cand.sentence[0], sentences)
             cand.features["position"] = position / max(len(sentences) - 1, 1) if position else 0.0
-            cand.features["drug_list"] = float(
-                sum(1 for d in drugs if cand.sentence[0] <= d.start < cand.sentence[1]) > 2
+            named_here = bisect_left(drug_starts, cand.sentence[1]) - bisect_left(
+                drug_starts, cand.sentence[0]
             )
+            cand.features["drug_list"] = float(named_here > 2)
             confidence = self.model.probability(cand.features)
             disease, disease_id = _disease_for(cand.sentence, diseases)
             triple = Triple(
@@ -520,11 +560,19 @@ class RelationExtractor:
             return []
         group = [before[-1]]
         for drug in reversed(before[:-1]):  # the whole coordination: "gefitinib and erlotinib"
-            if re.fullmatch(r"[\s,]*(?:and|or|and/or)?[\s,]*", text[drug.end : group[0].start], re.I):
+            if _DRUG_COORDINATION.fullmatch(text[drug.end : group[0].start]):
                 group.insert(0, drug)
             else:
                 break
         return group
+
+    def _drugs_in_window(
+        self, drugs: Sequence[DrugArg], sentences: Sequence[tuple[int, int]], index: int
+    ) -> bool:
+        """Whether a drug is named in the sentences `_previous_drugs` searches (the widest window)."""
+        window_start = sentences[max(0, index - self.settings.cross_sentence_window)][0]
+        start = sentences[index][0]
+        return any(window_start <= d.start < start for d in drugs)
 
     def _previous_variants(
         self, text: str, variants: Sequence[VariantArg], sentences: Sequence[tuple[int, int]], index: int
@@ -739,9 +787,7 @@ def _without_comparators(text: str, drugs: list[DrugArg], sentence_start: int) -
     dropping = False
     previous_end = -1
     for drug in drugs:
-        coordinated = previous_end >= 0 and re.fullmatch(
-            r"[\s,]*(?:and|or|and/or)?[\s,]*", text[previous_end : drug.start], re.IGNORECASE
-        )
+        coordinated = previous_end >= 0 and _DRUG_COORDINATION.fullmatch(text[previous_end : drug.start])
         if not coordinated:
             window = text[max(sentence_start, drug.start - 50) : drug.start]
             dropping = _COMPARATOR_BEFORE.search(window) is not None and drug.start - sentence_start > 0

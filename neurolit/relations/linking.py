@@ -10,10 +10,12 @@ the drug, and a class-level statement with no named drug is not a triple (TRIPLE
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 
 from neurolit.records import Mention
 
@@ -150,6 +152,15 @@ _STATUS_BEFORE: tuple[tuple[re.Pattern[str], str], ...] = (
         "fusion",
     ),
 )
+# The status patterns after a gene are all anchored at its end: one alternation, tried in the same order, finds
+# the first that matches in one search (the group names the status). Both shortcuts are checked against the
+# plain patterns by tests/relations/test_fast_paths.py: keep them in step when a status pattern changes.
+_STATUS_AFTER_ONE = re.compile(
+    "|".join(f"(?P<s{i}>{pattern.pattern})" for i, (pattern, _status) in enumerate(_STATUS_AFTER)), re.I
+)
+# Every status pattern before a gene ends with one of these words and whitespace: a cheap test on ASCII text
+# tells most genes have none.
+_STATUS_BEFORE_ENDINGS = ("type", "in", "of", "within", "the", "high", "increased", "elevated", "involving")
 _GLUED_SYMBOL = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,6})\(?$")
 _PROTEIN_STATUS = re.compile(r"[^.;]{0,40}?\b(?:immunohistochemi\w*|IHC|expression|staining|protein)\b", re.I)
 _ALTERATION = re.compile(r"(?:[\w-]*\s+)?(?:alteration|altered|positive|\+)", re.I)
@@ -338,7 +349,7 @@ def link_variants(
             )
     # "mutations of the EGFR gene, increased gene copy number and ...": a copy-number phrase naming no gene is
     # about the gene named just before it in the same sentence.
-    for match in _BARE_COPY_NUMBER.finditer(text):
+    for match in _BARE_COPY_NUMBER.finditer(text) if _may_contain(text, "copy") else ():
         if any(a.start < match.end() and match.start() < a.end for a in args):
             continue
         sentence = _sentence_of(match.start(), sentences, len(text))
@@ -366,26 +377,26 @@ def link_variants(
     return args
 
 
+def _may_contain(text: str, word: str) -> bool:
+    """Whether `text` may hold the lower-case ASCII `word` in any case: a test in one pass that lets a costly
+    case-insensitive search over the whole text be skipped (exact on ASCII text; other text always may)."""
+    return not text.isascii() or word in text.lower()
+
+
 def _statuses(text: str, gene: Mention, symbol: str, settings: LinkingSettings) -> list[str]:
     after = text[gene.end : gene.end + 40]
     before = text[max(0, gene.start - 40) : gene.start]
     found: list[str] = []
-    for pattern, status in _STATUS_AFTER:
-        if pattern.search(after):
-            if status == "positive":
-                if _PROTEIN_STATUS.match(text, gene.end, gene.end + 60):
-                    continue  # "EGFR-positive tumors by immunohistochemistry": protein, not an alteration
-                if symbol in settings.fusion_genes:
-                    status = "fusion"
-                elif symbol in settings.positive_means_mutation:
-                    status = "mutation"
-                else:
-                    continue
+    matched = _STATUS_AFTER_ONE.match(after)
+    if matched is not None and matched.lastgroup is not None:
+        status = _STATUS_AFTER[int(matched.lastgroup[1:])][1]
+        if status == "positive":
+            status = _positive_status(text, gene, symbol, settings)
+        if status:
             found.append(status)
-            break
     if found and found[0] == "mutation" and _MUTATION_AND_COPY.match(after):
         found.append("amplification")
-    if not found:
+    if not found and (not before.isascii() or before.rstrip().lower().endswith(_STATUS_BEFORE_ENDINGS)):
         for pattern, status in _STATUS_BEFORE:
             if pattern.search(before):
                 if status == "amplification?":
@@ -395,6 +406,17 @@ def _statuses(text: str, gene: Mention, symbol: str, settings: LinkingSettings) 
                 found.append(status)
                 break
     return found
+
+
+def _positive_status(text: str, gene: Mention, symbol: str, settings: LinkingSettings) -> str:
+    """What "ALK-positive" / "EGFR+" states for this gene, or "" for none."""
+    if _PROTEIN_STATUS.match(text, gene.end, gene.end + 60):
+        return ""  # "EGFR-positive tumors by immunohistochemistry": protein, not an alteration
+    if symbol in settings.fusion_genes:
+        return "fusion"
+    if symbol in settings.positive_means_mutation:
+        return "mutation"
+    return ""
 
 
 def _covered(
@@ -481,14 +503,14 @@ _COMBINE_CONTINUE = re.compile(r"^\s*(?:,\s*|and\s+|,\s*and\s+|\+\s*|plus\s+)$",
 def link_drugs(text: str, mentions: Sequence[Mention], settings: LinkingSettings) -> list[DrugArg]:
     """Named drugs and named combinations ("dabrafenib plus trametinib"); classes are not arguments."""
     named = sorted((m for m in mentions if m.label == "Drug" and not m.is_class), key=lambda m: m.start)
-    gene_spans = [(m.start, m.end) for m in mentions if m.label == "Gene"]
+    genes = _SpanIndex([(m.start, m.end) for m in mentions if m.label == "Gene"])
     named = [
         m
         for m in named
         if _drug_name(m) not in settings.excluded_drugs
         and not _PROTEIN_HEAD.match(text, m.end)
         and not _GENE_SUFFIX.match(text, m.end)  # "ROS-1", "PD-1": a gene, not a drug
-        and not any(a < m.end and m.start < b for a, b in gene_spans)
+        and not genes.overlaps(m.start, m.end)
         and not _undefined_short_form(text, m, mentions)
     ]
     args: list[DrugArg] = []
@@ -499,7 +521,8 @@ def link_drugs(text: str, mentions: Sequence[Mention], settings: LinkingSettings
         if index + 1 < len(named):
             gap = text[named[index].end : named[index + 1].start]
             before = text[max(0, named[index].start - 30) : named[index].start]
-            if _COMBINE_START.match(gap) or (_COMBINATION_BEFORE.search(before) and _COMBINE.match(gap)):
+            # the anchored match first: it fails at once on most gaps, the search scans the words before
+            if _COMBINE_START.match(gap) or (_COMBINE.match(gap) and _COMBINATION_BEFORE.search(before)):
                 combination = True
         if combination:
             cursor = index + 1
@@ -532,6 +555,22 @@ def link_drugs(text: str, mentions: Sequence[Mention], settings: LinkingSettings
                 index += 1
         index += len(group)
     return args
+
+
+class _SpanIndex:
+    """Spans sorted by start with the running maximum of their ends: whether any overlaps [start, end) is one
+    binary search instead of a scan of every span."""
+
+    __slots__ = ("max_ends", "starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.max_ends = list(accumulate((b for _, b in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)  # the spans starting before `end`
+        return before > 0 and self.max_ends[before - 1] > start
 
 
 _SHORT_FORM = re.compile(r"[A-Z]{2,5}")
