@@ -611,15 +611,12 @@ class VariantComponent:
         variants = find_variants(text)
         if not variants:
             return doc
+        # each span's label and attributes read once (both are looked up, not stored, on a spaCy Span)
+        spans = [(s, s.label_ == "Gene", get_nl(s)) for s in _rules(doc)]
         genes = [
-            (
-                get_nl(s)["start"],
-                get_nl(s)["end"],
-                get_nl(s).get("norm_name") or s.text,
-                get_nl(s).get("norm_id", ""),
-            )
-            for s in _rules(doc)
-            if s.label_ == "Gene"
+            (attrs["start"], attrs["end"], attrs.get("norm_name") or s.text, attrs.get("norm_id", ""))
+            for s, is_gene, attrs in spans
+            if is_gene
         ]
         linked = [v for v in link_variants(text, variants, genes) if v.gene or not v.requires_gene]
         # A sequence-level variant ("R1306W", "p.R229G") is never also a drug or disease name.
@@ -627,9 +624,7 @@ class VariantComponent:
         if sequence:
             covered = coverage(len(text), sequence)
             kept = [
-                s
-                for s in _rules(doc)
-                if s.label_ == "Gene" or not any(covered[get_nl(s)["start"] : get_nl(s)["end"]])
+                s for s, is_gene, attrs in spans if is_gene or not any(covered[attrs["start"] : attrs["end"]])
             ]
             _set_rules(doc, kept)
         for v in linked:

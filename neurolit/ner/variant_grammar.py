@@ -26,11 +26,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from neurolit.ner import variant_normalize as vn
 
 Built = tuple[str, str] | None  # (variant_type, normalized) or None to reject
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """Where matches of a pattern can start: `backs` characters before an occurrence of `literal` at which the
+    lookarounds `context` (written right after the literal) hold (a negative back: after the occurrence).
+
+    A pattern given leads is tried only at these places (the regex engine finds a literal far faster than it
+    tries an alternation at every character). For the same matches, every match must start at such a place
+    (the context may test only characters the match consumes, positively looks ahead at, or that precede it:
+    it is tested on the whole text, and a windowed match may be cut short), and occurrences of the literal
+    must not overlap ("aa"), so that one scan finds them all. `regex`: the literal is a pattern (same rules).
+    `on_lower`: searched in the lower-cased text (a rule's leads are then used only for ASCII text).
+    """
+
+    literal: str
+    backs: tuple[int, ...] = (0,)
+    context: str = ""
+    on_lower: bool = False
+    regex: bool = False
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        literal = self.literal if self.regex else re.escape(self.literal)
+        object.__setattr__(self, "pattern", re.compile(literal + self.context))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +68,13 @@ class Rule:
     # windowed: try the rule only near the gate's hits (its matches start within a few words of a hit); keeps
     # the costly natural-language rules off the rest of the text
     windowed: bool = False
+    # every match starts this many characters before a hit of the gate: the rule is tried only there (the
+    # gate's hits must not overlap, so that its finditer finds every one)
+    at_hits: tuple[int, ...] = ()
+    # where its matches can start (over the lower-cased text for an IGNORECASE rule); see `Lead`
+    leads: tuple[Lead, ...] = ()
+    # more GATES every match contains (rarer than `gate`): the rule is skipped when one does not hit
+    requires: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------- tokens
@@ -417,11 +449,36 @@ _AA_NAMES_LOWER = (
     "alanine|arginine|asparagine|aspart|cysteine|glutam|glycine|histidine|leucine|lysine|methionine|proline|"
     "serine|threonine|tryptophan|tyrosine|valine"
 )
+_AA_ANCHOR_NAMES = (
+    "alanine",
+    "arginine",
+    "asparagine",
+    r"aspartic\sacid",
+    "aspartate",
+    "cysteine",
+    "glutamine",
+    r"glutamic\sacid",
+    "glutamate",
+    "glycine",
+    "histidine",
+    "isoleucine",
+    "leucine",
+    "lysine",
+    "methionine",
+    "phenylalanine",
+    "proline",
+    "serine",
+    "threonine",
+    "tryptophan",
+    "tyrosine",
+    "valine",
+    r"stop\scodon",
+    r"termination\scodon",
+)
 # Cheap patterns, searched once per text, that every match of the rules using them must contain.
 # (pattern, searched on the lower-cased text?)
 GATES: dict[str, tuple[re.Pattern[str], bool]] = {
     "rs": (re.compile(r"rs\s?#?\d"), True),
-    "hgvs": (re.compile(r"[cgmrn]\.\s?[\d*\-+ACGTacgt]"), False),
     "ivs": (re.compile(r"IVS"), False),
     "nuc_arrow": (re.compile(r"[ACGT]\s?(?:-{1,4}>|>|→|/)\s?[ACGT]"), False),
     "nuc_pos_nuc": (re.compile(r"[ACGT][\-+]\d"), False),
@@ -443,9 +500,7 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
     ),
     "aa_anchor": (
         re.compile(
-            r"(?<![a-z])(?:alanine|arginine|asparagine|aspartic\sacid|aspartate|cysteine|glutamine|glutamic\sacid|"
-            r"glutamate|glycine|histidine|isoleucine|leucine|lysine|methionine|phenylalanine|proline|serine|"
-            r"threonine|tryptophan|tyrosine|valine|stop\scodon|termination\scodon)(?![a-z])|"
+            rf"(?<![a-z])(?:{'|'.join(_AA_ANCHOR_NAMES)})(?![a-z])|"
             rf"(?<![a-z])(?:{_AA3_LOWER})(?:-?\d|\s?(?:-{{1,4}}>|→|-to-|\s(?:to|by|with|for)\s)|\s(?:at|in)\s|\sallele)"
         ),
         True,
@@ -488,6 +543,10 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
     ),
     "edit_or_by": (re.compile(r"del|ins|\sby\s"), True),
     "num_nuc": (re.compile(r"\d\s?[ACGT]"), False),
+    "allele_shape": (
+        re.compile(r"[ACGT]\s(?:allele|genotype|carrier|homozygote|deletion)|[+\-]\d+[ACGT]"),
+        False,
+    ),
     "aa3_num": (re.compile(rf"(?:{_AA3_LOWER})\s?\(?\d"), True),
     "aa1_num": (re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d"), False),
     "aa_num": (re.compile(rf"[acdefghiklmnpqrstvwy]\d|(?:{_AA3_LOWER})\d"), True),
@@ -513,7 +572,6 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
     "delta": (re.compile(r"[Dd]elta|Δ|DD\d"), False),
     "exon": (re.compile(r"exon"), True),
     "exon_short": (re.compile(r"\d(?:del|ins|dup|skip)|(?:del|ins)\s?(?:19|20)"), True),
-    "fusion_pair": (re.compile(r"[A-Z0-9]\s?(?:[-:]{1,2}|–)\s?[A-Z]"), False),
     "fusion_word": (re.compile(r"rearrang|fusion|transloc"), True),
     "positive": (re.compile(r"positive"), True),
     "cnv": (re.compile(r"amplif|gain|loss|delet|copy"), True),
@@ -523,7 +581,150 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Prefilter:
+    """A necessary condition for a gate to hit, far cheaper to test than the gate's own pattern.
+
+    The gate can hit the text it searches only if one of `literals` occurs in that text or `pattern` matches in
+    it. Patterns start with a rare character (a digit, an upper-case letter or a literal): the regex engine skips
+    ahead to it instead of trying a long alternation at every letter, as the gates themselves do.
+    """
+
+    literals: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+
+
+# Gates that seldom hit but are costly to search for. Every hit of the gate implies the condition;
+# tests/ner/test_variant_leads.py checks it on generated texts.
+GATE_PREFILTERS: dict[str, Prefilter] = {
+    # the same pattern, found from its digit: digits are rare, 3-letter codes are everywhere ("protein")
+    "aa3_num": Prefilter(
+        pattern=re.compile(
+            rf"\d(?:(?<=(?:{_AA3_LOWER})\d)|(?<=(?:{_AA3_LOWER})[\s(]\d)|(?<=(?:{_AA3_LOWER})\s\(\d))"
+        )
+    ),
+    "delta": Prefilter(literals=("elta", "Δ", "DD")),
+    "fusion_word": Prefilter(literals=("rearrang", "fusion", "transloc")),
+}
+
+
+_NUC_NAME_PARTS = (
+    ("den", "(?=in|os)"),
+    ("uan", "(?=in|os)"),
+    ("yt", "(?=osin|idin)"),
+    ("hymi", ""),
+    ("racil", ""),
+    ("ridin", ""),
+)
+
+
+def _units_lead(unit: str) -> Lead:
+    """A size unit after a number or a word: "22-bp", "22bp", "a 5 nt", "two-base"."""
+    return Lead(unit, (1, 2), rf"(?:(?<=\d{unit})|(?<=[\da-z][\s-]{unit}))", on_lower=True)
+
+
+def _lower(*words: str, backs: tuple[int, ...] = (0,), context: str = "") -> tuple[Lead, ...]:
+    """Leads over the lower-cased text; `context` may name the word as {w}."""
+    return tuple(Lead(w, backs, context.replace("{w}", w), on_lower=True) for w in words)
+
+
+# The word starting an amino-acid name or 3-letter code ("tyrosine", "Arg", "premature stop codon"), found
+# by its first three letters after a non-letter (the back of -1 skips that character; matching it is faster
+# than a lookbehind) or at the start of the text. Matches cannot overlap: each starts a word.
+_AA_WORD_STARTS = "a(?:la|rg|sn|sp)|cys|g(?:ln|lu|ly)|his|i(?:le|so)|l(?:eu|ys)|met|p(?:he|re|ro)|s(?:er|to)|t(?:er|hr|rp|ry|yr)|val"
+AA_WORD_LEADS = (
+    Lead(rf"[^a-z](?:{_AA_WORD_STARTS})", (-1,), on_lower=True, regex=True),
+    Lead(rf"\A(?:{_AA_WORD_STARTS})", on_lower=True, regex=True),
+)
+
+# Gates found from literals (see `Lead`): every hit of the gate starts at one of its leads
+# (tests/ner/test_variant_leads.py compares each with the gate's own finditer on generated texts).
+GATE_LEADS: dict[str, tuple[Lead, ...]] = {
+    "aa_anchor": AA_WORD_LEADS,
+    "exon_short": (
+        *_lower("del", "ins", backs=(0, 1), context=r"(?:(?<=\d{w})|(?=\s?(?:19|20)))"),
+        *_lower("dup", "skip", backs=(1,), context=r"(?<=\d{w})"),
+    ),
+    # "C deletion", "GT insertion", "adenine deletion", "deletion of an A", "delGT", "insAC"
+    "nuc_edit_anchor": (
+        # the word starts 1 character before the part ("nsertion" would overlap itself: "sertion", 2), a
+        # nucleotide run or name before it 2-14 characters further back
+        *(
+            Lead(part, (back, *range(back + 2, back + 15)), rf"(?<=[did]{word})")
+            for part, word, back in (
+                ("eletion", "eletion", 1),
+                ("sertion", "nsertion", 2),
+                ("uplication", "uplication", 1),
+            )
+        ),
+        *(Lead(part, (1,), rf"(?<=[dio]{part})(?=[ACGT]{{2}})") for part in ("el", "ns", "up")),
+    ),
+    "op_first_anchor": (
+        Lead("el", (1,), r"(?<=[di]el)(?=\s?\d)"),
+        Lead("ns", (1,), r"(?<=[di]ns)(?=\s?\d)"),
+        Lead("by", (4, 5, 6, 7, 8), r"(?<=\d\sby)(?=\s)"),  # [ACGT]\d{2,6}\sby\s
+    ),
+    "indel_anchor": _lower("del", "ins", "dup", backs=(1, 2), context=r"(?:(?<=\d{w})|(?<=\d\s{w}))"),
+    "mutation_anchor": _lower("muta", "variant", "substitution", backs=(2,), context=r"(?<=\d\s{w})"),
+    "sized_anchor": (
+        *(_units_lead(unit) for unit in ("bp", "base", "nucleotide", "nt", "kb", "mb", "amino")),
+        # "del5", "deletion of 37 bp" (and ins, dup)
+        *_lower("el", backs=(1,), context=r"(?:(?<=[did]el)(?=\d)|(?=etion\sof\s\d))"),
+        *_lower("ns", backs=(1,), context=r"(?:(?<=[did]ns)(?=\d)|(?=ertion\sof\s\d))"),
+        *_lower("up", backs=(1,), context=r"(?:(?<=[did]up)(?=\d)|(?=lication\sof\s\d))"),
+        *_lower("/", backs=(2, 3), context=r"(?=del|ins)"),  # "in/del", "ins/del"
+    ),
+    "nuc_anchor": (
+        *(
+            Lead(nuc, (0,), r"(?=[ACGT]?\)?(?:\s\([ACGT]\))?(?:\s?-{1,4}>|\s?>|\s?→|-to-|\sto\s|/))")
+            for nuc in "ACGT"
+        ),
+        # adenine, guanosine, cytidine, thymine, uracil, uridine
+        *(Lead(part, (1,), context) for part, context in _NUC_NAME_PARTS),
+        Lead(">", (4, 5, 6, 7, 8)),  # Val-->Ala
+        Lead("→", (3, 4)),
+    ),
+    "cnv": _lower("amplif", "gain", "loss", "delet", "copy"),
+    "generic": _lower("muta", "alter", "variant"),
+    "num_nuc": tuple(Lead(nuc, (1, 2), rf"(?:(?<=\d{nuc})|(?<=\d\s{nuc}))") for nuc in "ACGT"),
+    "edit": _lower("del", "ins", "dup"),
+    "nuc_arrow": (Lead(">", (1, 2, 3, 4, 5, 6)), Lead("→", (1, 2)), Lead("/", (1, 2))),
+    "nuc_pos_nuc": (Lead("-", (1,), r"(?<=[ACGT]-)(?=\d)"), Lead("+", (1,), r"(?<=[ACGT]\+)(?=\d)")),
+    "allele_shape": (
+        *(
+            Lead(word, (2,), rf"(?<=[ACGT]\s{word})")
+            for word in ("allele", "genotype", "carrier", "homozygote", "deletion")
+        ),
+        Lead("-", (0,), r"(?=\d+[ACGT])"),
+        Lead("+", (0,), r"(?=\d+[ACGT])"),
+    ),
+}
+
+
 # ---------------------------------------------------------------------------------------------- rules
+_HGVS_DOT = (Lead(".", (1,), r"(?<=[cgmrn]\.)"),)  # c.35delG, g.203A>C
+# C>T, G/A, Val-->Ala
+_ACID_CHANGE_LEADS = (
+    *(Lead(nuc, (0,), rf"(?<![\w/>-]{nuc})(?=[ACGT]?(?:\s?-|\s?>|\s?→|-to-|\sto\s|/))") for nuc in "ACGT"),
+    Lead(">", (4, 5, 6, 7, 8)),
+    Lead("→", (3, 4)),
+)
+_FUSION_3P_STARTS = (
+    "ALK|ROS1|RET|NTRK|FGFR|BRAF|NRG1|MET|ABL|PDGFR|JAK2|ERG|ETV|FLI1|RARA|MAML2|NUTM1|PRKACA|RAF1|EGFR"
+)
+_FUSION_5P = ("FGFR1", "FGFR2", "FGFR3", "EWSR1", "BCR", "PML", "NPM", "NPM1", "TMPRSS2")
+
+
+def _fusion_lead(separator: str) -> Lead:
+    """The separator of "EML4-ALK", "BCR::ABL1", "TMPRSS2 - ERG": after a symbol of 2-10 characters (and a
+    space), before a targeted 3' partner or after a listed 5' partner."""
+    sep = re.escape(separator)
+    after_symbol = rf"(?:(?<=[A-Z0-9]{sep})|(?<=[A-Z0-9]\s{sep}))"
+    before_3p = rf"(?=[-:]?\s?(?:{_FUSION_3P_STARTS}))"
+    after_5p = "|".join(rf"(?<={gene}{space}{sep})" for gene in _FUSION_5P for space in ("", r"\s"))
+    return Lead(separator, tuple(range(2, 12)), rf"{after_symbol}(?:{before_3p}|{after_5p})")
+
+
 _P = r"(?P<p>p\.\s?)"
 _POS = r"(?P<pos>[1-9]\d{0,6})"
 
@@ -537,13 +738,15 @@ RULES: tuple[Rule, ...] = (
             rf"{ARROW}(?P<alt>[ACGTUacgtu])\)?(?![A-Za-z])"
         ),
         _b_dna_hgvs_sub,
-        gate="hgvs",
+        # no gate: the lead finds its few places, and "c." with a position or base starts every match
+        leads=_HGVS_DOT,
     ),
     Rule(
         "dna_hgvs_sub_rev",
         re.compile(rf"{START}(?P<pfx>[cg])\.(?P<ref>[ACGT])(?P<pos>\d+)(?P<alt>[ACGT]){END}"),
         _b_dna_hgvs_sub_rev,
-        gate="hgvs",
+        # no gate: the lead finds its few places, and "c." with a position or base starts every match
+        leads=_HGVS_DOT,
     ),
     Rule(
         "dna_hgvs_edit",
@@ -553,7 +756,8 @@ RULES: tuple[Rule, ...] = (
             rf"(?![A-Za-z])"
         ),
         _b_dna_hgvs_edit,
-        gate="hgvs",
+        # no gate: the lead finds its few places, and "c." with a position or base starts every match
+        leads=_HGVS_DOT,
     ),
     Rule(
         "ivs",
@@ -588,6 +792,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_dna_bare_edit,
         gate="edit",
+        requires=("indel_anchor",),
     ),
     Rule(
         "dna_op_first",
@@ -630,6 +835,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(rf"{START}(?P<pos>\d+)(?P<op>del|ins)(?P<seq>[ACDEFHIKLMNPQRSVWY][A-Z]{{0,20}}){END}"),
         _b_protein_indel_bare,
         gate="edit",
+        requires=("indel_anchor",),
     ),
     Rule(
         "protein_3",
@@ -645,6 +851,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(rf"{PSTART}{_P}?(?P<ref>{AA1}){_POS}(?P<alt>{AA1}|X|\*|stop|Ter)(?![\w*])"),
         _b_protein_1,
         gate="aa1_num",
+        at_hits=(0, 2, 3),  # V600E, p.V600E, p. V600E
     ),
     Rule(
         "protein_glued",
@@ -658,6 +865,7 @@ RULES: tuple[Rule, ...] = (
             else ("substitution", f"p.{m['ref']}{m['pos']}{m['alt']}")
         ),
         gate="aa1_num",
+        at_hits=tuple(range(1, 9)),  # the gene symbol (1-8 characters) before the change
     ),
     Rule(
         "protein_name",
@@ -667,6 +875,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_protein_name,
         gate="aa_anchor",
+        leads=AA_WORD_LEADS,
         windowed=True,
     ),
     Rule(
@@ -681,6 +890,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_protein_name,
         gate="aa_anchor",
+        leads=AA_WORD_LEADS,
         windowed=True,
     ),
     Rule(
@@ -691,6 +901,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_protein_name,
         gate="aa_anchor",
+        leads=AA_WORD_LEADS,
         windowed=True,
     ),
     Rule(
@@ -708,6 +919,7 @@ RULES: tuple[Rule, ...] = (
         ),
         lambda m: None,  # expanded in find_variants (one match per alternative)
         gate="aa1_num",
+        at_hits=(0,),
     ),
     Rule(
         "protein_position_pair",
@@ -716,6 +928,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_position_only,
         gate="aa1_num",
+        at_hits=(0,),
     ),
     Rule(
         "protein_position_pair2",
@@ -725,6 +938,7 @@ RULES: tuple[Rule, ...] = (
         ),
         lambda m: ("substitution", f"p.{m['ref'] or m['ref2']}{m['pos'] or m['pos2']}"),
         gate="aa1_num",
+        at_hits=(0,),
     ),
     Rule(
         "protein_position_mutation",
@@ -784,6 +998,7 @@ RULES: tuple[Rule, ...] = (
         ),
         lambda m: _b_acid_change(m),
         gate="nuc_anchor",
+        leads=_ACID_CHANGE_LEADS,
         windowed=True,
     ),
     # --- alleles ("-308A allele", "IVS3-48C", "-3279 CC genotype", "Thr111", "histidine 158")
@@ -796,6 +1011,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_dna_allele,
         gate="num_nuc",
+        requires=("allele_shape",),
     ),
     Rule(
         "protein_allele",
@@ -810,6 +1026,7 @@ RULES: tuple[Rule, ...] = (
         ),
         lambda m: _b_protein_allele(m),
         gate="aa_anchor",
+        leads=(*AA_WORD_LEADS, Lead("allele", tuple(range(7, 35)), r"(?<=[a-z]\sallele)", on_lower=True)),
         windowed=True,
     ),
     # --- signed promoter positions after a gene name ("TNFA-863C > A")
@@ -873,6 +1090,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_exon,
         gate="exon",
+        leads=(Lead("exon", on_lower=True),),
     ),
     Rule(
         "exon_after",
@@ -896,13 +1114,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "fusion_pair",
         re.compile(
-            r"(?<![\w-])(?P<g1>[A-Z][A-Z0-9]{1,9})(?:\s?[-:]{1,2}\s?|\s?–\s?)(?P<g2>ALK|ROS1|RET|NTRK[123]|FGFR[123]|"
+            r"(?<![\w-])(?:(?P<g1>[A-Z][A-Z0-9]{1,9})(?:\s?[-:]{1,2}\s?|\s?–\s?)(?P<g2>ALK|ROS1|RET|NTRK[123]|FGFR[123]|"
             r"BRAF|NRG1|MET|ABL1?|PDGFR[AB]|JAK2|ERG|ETV[14]|FLI1|RARA|MAML2|NUTM1|PRKACA|RAF1|EGFR|NTRK)(?![\w-])"
-            r"|(?<![\w-])(?P<g3>FGFR[123]|BCR|PML|EWSR1|TMPRSS2|NPM1?)(?:\s?[-:]{1,2}\s?|\s?–\s?)(?P<g4>[A-Z][A-Z0-9]{1,9})"
-            r"(?![\w-])"
+            r"|(?P<g3>FGFR[123]|BCR|PML|EWSR1|TMPRSS2|NPM1?)(?:\s?[-:]{1,2}\s?|\s?–\s?)(?P<g4>[A-Z][A-Z0-9]{1,9})"
+            r"(?![\w-]))"
         ),
         lambda m: _fusion_pair(m),
-        gate="fusion_pair",
+        # no gate: the leads find its few places, and the symbol-separator-symbol shape is every match
+        leads=tuple(_fusion_lead(separator) for separator in "-:–"),
     ),
     Rule(
         "fusion_word",
@@ -930,6 +1149,7 @@ RULES: tuple[Rule, ...] = (
         _b_generic,
         requires_gene=True,
         gate="positive",
+        leads=(Lead("positive", (0,), r"(?<=(?:egfr|kras|nras|braf)[-\s]positive)", on_lower=True),),
     ),
     # --- copy number
     Rule(
@@ -955,6 +1175,10 @@ RULES: tuple[Rule, ...] = (
         _b_expression,
         requires_gene=True,
         gate="expression",
+        leads=(
+            Lead("over", (0,), r"(?=-?express)", on_lower=True),
+            Lead("hig", (0,), r"(?=h\sexpression)", on_lower=True),  # "hig": no overlap with itself
+        ),
     ),
     Rule(
         "wildtype",
@@ -962,6 +1186,7 @@ RULES: tuple[Rule, ...] = (
         _b_wildtype,
         requires_gene=True,
         gate="wildtype",
+        leads=(Lead("wild", on_lower=True), Lead("wt", on_lower=True)),
     ),
     Rule(
         "generic",

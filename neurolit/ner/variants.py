@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 from neurolit.errors import ConfigError, ModelError
 from neurolit.ner.outcomes import folded, top_level_alternation
-from neurolit.ner.variant_grammar import GATES, PSTART, RULES, START, Rule, fusion_target
+from neurolit.ner.variant_grammar import (
+    GATE_LEADS,
+    GATE_PREFILTERS,
+    GATES,
+    PSTART,
+    RULES,
+    START,
+    Lead,
+    Rule,
+    fusion_target,
+)
 
 if TYPE_CHECKING:
     from neurolit.config import Config
@@ -64,23 +74,17 @@ def find_variants(text: str) -> list[VariantMatch]:
     candidates: list[tuple[int, int, int, str, str, bool, str]] = []
     lower = text.lower()
     ascii_ = text.isascii()
-    open_gates: dict[str, bool] = {}
-    windows: dict[str, list[tuple[int, int]]] = {}
+    gates = _GateHits(text, lower)
     for index, (rule, scanner) in enumerate(zip(RULES, _scanners(), strict=True)):
-        if rule.windowed:
-            if rule.gate not in windows:
-                windows[rule.gate] = _windows(text, lower, rule.gate)
-            matches: Iterable[re.Match[str]] = (
-                m for lo, hi in windows[rule.gate] for m in _scan(rule, scanner, text, lower, ascii_, lo, hi)
-            )
+        if not all(gates.hit(gate) for gate in rule.requires):  # the rarer gates first
+            continue
+        if not rule.windowed and rule.gate and not gates.hit(rule.gate):
+            continue
+        if rule.at_hits:
+            matches = _match_at(rule, text, [start for start, _ in gates.hits(rule.gate)])
         else:
-            if rule.gate:
-                if rule.gate not in open_gates:
-                    gate, on_lower = GATES[rule.gate]
-                    open_gates[rule.gate] = gate.search(lower if on_lower else text) is not None
-                if not open_gates[rule.gate]:
-                    continue
-            matches = _scan(rule, scanner, text, lower, ascii_, 0, len(text))
+            spans = gates.windows(rule.gate) if rule.windowed else [(0, len(text))]
+            matches = _rule_matches(rule, scanner, gates, ascii_, spans)
         for m in matches:
             if rule.name == "protein_slash_alts":
                 candidates.append((m.start(), m.end(), index, "substitution", "", False, "slash"))
@@ -148,6 +152,7 @@ _STRIP_LOOKBEHIND = frozenset(
         "protein_position_pair",
         "codon",
         "fusion_positive",
+        "fusion_pair",
     }
 )
 _LOOKBEHINDS = (PSTART, START, r"(?<![\w-])", r"(?<![\w])")
@@ -198,21 +203,146 @@ def _scan(
     return out
 
 
+class _GateHits:
+    """The gates of one text, each searched at most once: whether it hits, and the windows around its hits.
+
+    A gate with `GATE_LEADS` is tried only where its leads allow; one whose `GATE_PREFILTERS` condition fails
+    is known not to hit without searching for it.
+    """
+
+    def __init__(self, text: str, lower: str) -> None:
+        self.text, self.lower = text, lower
+        self._hit: dict[str, bool] = {}
+        self._hits: dict[str, list[tuple[int, int]]] = {}
+        self._windows: dict[str, list[tuple[int, int]]] = {}
+        self._found: dict[int, list[int]] = {}  # id(lead) → where it occurs
+        self._starts: dict[int, list[int]] = {}  # id(leads) → where the patterns with these leads can start
+
+    def hit(self, gate: str) -> bool:
+        if gate not in self._hit:
+            if gate in self._hits or gate in GATE_LEADS:
+                self._hit[gate] = bool(self.hits(gate))
+            else:
+                pattern, on_lower = GATES[gate]
+                searched = self.lower if on_lower else self.text
+                self._hit[gate] = self._may_hit(gate) and pattern.search(searched) is not None
+        return self._hit[gate]
+
+    def hits(self, gate: str) -> list[tuple[int, int]]:
+        """The (start, end) of the gate's hits: those its finditer finds."""
+        if gate not in self._hits:
+            pattern, on_lower = GATES[gate]
+            searched = self.lower if on_lower else self.text
+            found: list[re.Match[str]] | None = []
+            if gate in GATE_LEADS:
+                found = _finditer_at(pattern, searched, self.starts(GATE_LEADS[gate]))
+            elif self._may_hit(gate):
+                found = None
+            if found is None:
+                found = list(pattern.finditer(searched))
+            self._hits[gate] = [m.span() for m in found]
+        return self._hits[gate]
+
+    def windows(self, gate: str) -> list[tuple[int, int]]:
+        """Merged [lo, hi) spans around the gate's hits, for the rules tried only near them."""
+        if gate not in self._windows:
+            spans: list[tuple[int, int]] = []
+            for start, end in self.hits(gate):
+                lo, hi = max(0, start - _WINDOW_BEFORE), min(len(self.text), end + _WINDOW_AFTER)
+                if spans and lo <= spans[-1][1]:
+                    spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+                else:
+                    spans.append((lo, hi))
+            self._windows[gate] = spans
+        return self._windows[gate]
+
+    def starts(self, leads: Sequence[Lead]) -> list[int]:
+        """Every place, in order, where a match of a pattern with these leads can start (see `Lead`)."""
+        # keyed by id: leads are module constants, and hashing a dataclass per lookup costs more than a scan
+        if id(leads) not in self._starts:
+            starts: set[int] = set()
+            for lead in leads:
+                starts.update(
+                    at - back for at in self._occurrences(lead) for back in lead.backs if at >= back
+                )
+            self._starts[id(leads)] = sorted(starts)
+        return self._starts[id(leads)]
+
+    def _occurrences(self, lead: Lead) -> list[int]:
+        if id(lead) not in self._found:
+            searched = self.lower if lead.on_lower else self.text
+            # most literals do not occur at all: `in` says so faster than a regex scan
+            found = lead.regex or lead.literal in searched
+            self._found[id(lead)] = [m.start() for m in lead.pattern.finditer(searched)] if found else []
+        return self._found[id(lead)]
+
+    def _may_hit(self, gate: str) -> bool:
+        prefilter = GATE_PREFILTERS.get(gate)
+        if prefilter is None:
+            return True
+        searched = self.lower if GATES[gate][1] else self.text
+        if any(literal in searched for literal in prefilter.literals):
+            return True
+        return prefilter.pattern is not None and prefilter.pattern.search(searched) is not None
+
+
+def _finditer_at(
+    pattern: re.Pattern[str], string: str, starts: Sequence[int], lo: int = 0, hi: int | None = None
+) -> list[re.Match[str]] | None:
+    """``list(pattern.finditer(string, lo, hi))`` when every match starts at one of `starts` (sorted).
+
+    None when a match is empty (finditer's rules for those are left to finditer).
+    """
+    end = len(string) if hi is None else hi
+    out: list[re.Match[str]] = []
+    pos = lo
+    for index in range(
+        bisect_left(starts, lo), len(starts)
+    ):  # no slice: windows of a long text share `starts`
+        at = starts[index]
+        if at >= end:
+            break
+        if at < pos:
+            continue
+        m = pattern.match(string, at, end)
+        if m is not None:
+            if m.end() == at:
+                return None
+            out.append(m)
+            pos = m.end()
+    return out
+
+
+def _rule_matches(
+    rule: Rule, scanner: Scanner, gates: _GateHits, ascii_: bool, spans: Sequence[tuple[int, int]]
+) -> list[re.Match[str]]:
+    """The rule's matches within each [lo, hi) span (finditer's), tried only at its leads when it has some."""
+    text, lower = gates.text, gates.lower
+    # leads over the lower-cased text give offsets into the text itself only when it is ASCII
+    starts = (
+        gates.starts(rule.leads) if rule.leads and spans and (ascii_ or not rule.leads[0].on_lower) else None
+    )
+    if starts is not None:
+        out: list[re.Match[str]] = []
+        for lo, hi in spans:
+            found = _finditer_at(rule.pattern, text, starts, lo, hi)
+            if found is None:
+                break
+            out.extend(found)
+        else:
+            return out
+    return [m for lo, hi in spans for m in _scan(rule, scanner, text, lower, ascii_, lo, hi)]
+
+
+def _match_at(rule: Rule, text: str, hits: list[int]) -> list[re.Match[str]]:
+    """``list(rule.pattern.finditer(text))`` for a rule whose matches start only at its `at_hits` offsets."""
+    starts = sorted({hit - back for hit in hits for back in rule.at_hits if hit >= back})
+    found = _finditer_at(rule.pattern, text, starts)
+    return list(rule.pattern.finditer(text)) if found is None else found
+
+
 _WINDOW_BEFORE = 40  # a windowed rule's match may start this far before its anchor ("399 Gln allele")
 _WINDOW_AFTER = 300  # and run this far after it (longer than any natural-language mention)
-
-
-def _windows(text: str, lower: str, gate: str) -> list[tuple[int, int]]:
-    """Merged [lo, hi) spans around the gate's hits, for the rules tried only near them."""
-    pattern, on_lower = GATES[gate]
-    spans: list[tuple[int, int]] = []
-    for hit in pattern.finditer(lower if on_lower else text):
-        lo, hi = max(0, hit.start() - _WINDOW_BEFORE), min(len(text), hit.end() + _WINDOW_AFTER)
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
-        else:
-            spans.append((lo, hi))
-    return spans
 
 
 def _balance(text: str, start: int, end: int) -> tuple[int, int]:
