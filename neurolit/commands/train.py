@@ -67,7 +67,7 @@ def eval_ner_model_command(
     overlap: bool = typer.Option(False, "--overlap", help="Also print the overlapping-span table."),
 ) -> None:
     """Rules-only vs model-only vs combined (per policy and gate), per label, on a gold PubTator file."""
-    from neurolit.ner.model import model_settings
+    from neurolit.ner.model import configured_span_filter, model_settings
     from neurolit.train.evaluate import evaluate_model, format_table
     from neurolit.train.labels import load_registry
 
@@ -78,7 +78,15 @@ def eval_ner_model_command(
     gate = str(settings.get("gate", "candidates"))
     if gate == "uncovered" and int(settings.get("gate_window", 0)):
         gate = f"uncovered±{int(settings['gate_window'])}"
-    systems, stats = evaluate_model(gold, corpus, model, registry, configured=(gate, policy))  # type: ignore[arg-type]
+    span_filter = (configured_span_filter(settings), bool(settings.get("propagate", False)))
+    systems, stats = evaluate_model(
+        gold,
+        corpus,
+        model,
+        registry,
+        configured=(gate, policy),  # type: ignore[arg-type]
+        span_filter=span_filter,
+    )
     read = ", ".join(f"{k[5:]} {v:.1%}" for k, v in stats.items() if k.startswith("read:"))
     typer.echo(
         f"{gold} ({int(stats['documents'])} documents); share of tokens the model reads per gate: {read}\n"

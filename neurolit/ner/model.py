@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from neurolit.config import load_config
 from neurolit.errors import ConfigError, ModelError
 from neurolit.ner.combine import CombinationPolicy, Item, combine
+from neurolit.ner.span_filter import SpanFilter, filter_additions, load_span_filter
 from neurolit.records import Mention
 
 if TYPE_CHECKING:
@@ -195,6 +196,17 @@ def filter_model_spans(
     return [(s, e, label) for s, e, label in spans if normalize_key(text[s:e]) not in stop_keys]
 
 
+def configured_span_filter(settings: Mapping[str, Any] | None = None) -> SpanFilter | None:
+    """The filter of the model's additions per [ner_model] span_filter / span_filter_threshold (None: off)."""
+    settings = model_settings() if settings is None else settings
+    if not settings.get("span_filter", False):
+        return None
+    threshold = float(settings.get("span_filter_threshold", 0.5))
+    if not 0.0 <= threshold <= 1.0:
+        raise ConfigError("[ner_model] span_filter_threshold must be between 0 and 1")
+    return load_span_filter(threshold)
+
+
 # ------------------------------------------------------------------------------------------- running
 def predict_spans(
     model: Language, texts: Sequence[str], batch_size: int = 256
@@ -239,8 +251,12 @@ class ModelComponent:
         batch_size: int = 256,
         score: float = 0.8,
         stop_keys: frozenset[str] = frozenset(),
+        span_filter: SpanFilter | None = None,
+        propagate: bool = False,
     ) -> None:
         self.stop_keys = stop_keys
+        self.span_filter = span_filter
+        self.propagate = propagate
         self.model = model
         self.gate = gate
         self.policy = policy
@@ -275,7 +291,13 @@ class ModelComponent:
         doc.spans[MODEL_KEY] = [span for span in plain if span is not None and len(span)]
         rules = list(doc.spans[RULES_KEY]) if RULES_KEY in doc.spans else []
         doc.spans[FINAL_KEY] = combine_spans(
-            doc, rules, [Item(s, e, label) for s, e, label in model_spans], self.policy, self.score
+            doc,
+            rules,
+            [Item(s, e, label) for s, e, label in model_spans],
+            self.policy,
+            self.score,
+            span_filter=self.span_filter,
+            propagate=self.propagate,
         )
 
 
@@ -285,11 +307,23 @@ def _item(span: Span) -> Item:
 
 
 def combine_spans(
-    doc: Doc, rules: Sequence[Span], model: Sequence[Item], policy: CombinationPolicy, score: float = 0.8
+    doc: Doc,
+    rules: Sequence[Span],
+    model: Sequence[Item],
+    policy: CombinationPolicy,
+    score: float = 0.8,
+    *,
+    span_filter: SpanFilter | None = None,
+    propagate: bool = False,
 ) -> list[Span]:
-    """The combined spans: rules spans kept as they are, model spans added or re-bounded per the policy."""
+    """The combined spans: rules spans kept as they are, model spans added or re-bounded per the policy;
+    the model's additions pass `span_filter` (all when None) and are propagated when `propagate`."""
     out: list[Span] = []
-    for d in combine([_item(s) for s in rules], model, policy):
+    rule_items = [_item(s) for s in rules]
+    decisions = combine(rule_items, model, policy)
+    if span_filter is not None or propagate:
+        decisions = filter_additions(doc.text, rule_items, model, decisions, span_filter, propagate=propagate)
+    for d in decisions:
         source = rules[d.rule] if d.rule is not None else None
         if source is not None and (d.model is None or _item(source) == Item(d.start, d.end, d.label)):
             out.append(source)
@@ -328,6 +362,8 @@ def _register_factory() -> None:
             batch_size=int(settings.get("batch_size", 256)),
             score=float(settings.get("mention_score", 0.8)),
             stop_keys=model_stop_keys(settings),
+            span_filter=configured_span_filter(settings),
+            propagate=bool(settings.get("propagate", False)),
         )
 
 

@@ -16,6 +16,7 @@ from neurolit.errors import InputError
 from neurolit.formats.pubtator import read_pubtator
 from neurolit.metrics import Counts
 from neurolit.ner.combine import CombinationPolicy, Item, Mode, combine
+from neurolit.ner.span_filter import SpanFilter, filter_additions
 from neurolit.train.labels import CorpusRegistry, load_registry
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class DocumentPredictions:
     model: Mapping[str, tuple[Item, ...]]  # gate name → model spans read under that gate
     tokens: int
     read_tokens: Mapping[str, int]  # gate name → tokens the model read
+    text: str = ""
 
 
 def gold_items(path: Path, corpus: str, registry: CorpusRegistry) -> list[tuple[str, str, tuple[Item, ...]]]:
@@ -119,7 +121,12 @@ def predict(
             )
         out.append(
             DocumentPredictions(
-                items, tuple(Item(m.start, m.end, m.label) for m in mentions), per_gate, len(doc), read
+                items,
+                tuple(Item(m.start, m.end, m.label) for m in mentions),
+                per_gate,
+                len(doc),
+                read,
+                doc.text,
             )
         )
     return out
@@ -130,16 +137,23 @@ def score_system(
     labels: Sequence[str],
     gate: str | None,
     policy: CombinationPolicy | None,
+    span_filter: SpanFilter | None = None,
+    propagate: bool = False,
 ) -> Score:
-    """Score one system: gate None = rules only; else the model spans read under `gate`, combined by `policy`."""
+    """Score one system: gate None = rules only; else the model spans read under `gate`, combined by `policy`,
+    the model's additions filtered by `span_filter` (when given) and propagated (when `propagate`)."""
     score = Score()
     for doc in preds:
         if gate is None or policy is None:
             pred = list(doc.rules)
         else:
-            pred = [
-                Item(d.start, d.end, d.label) for d in combine(list(doc.rules), list(doc.model[gate]), policy)
-            ]
+            model = list(doc.model[gate])
+            decisions = combine(list(doc.rules), model, policy)
+            if span_filter is not None or propagate:
+                decisions = filter_additions(
+                    doc.text, doc.rules, model, decisions, span_filter, propagate=propagate
+                )
+            pred = [Item(d.start, d.end, d.label) for d in decisions]
         score.add(doc.gold, pred, labels)
     return score
 
@@ -150,10 +164,12 @@ def evaluate_model(
     model_path: Path | None = None,
     registry: CorpusRegistry | None = None,
     configured: tuple[str, Mapping[str, Mode]] | None = None,
+    span_filter: tuple[SpanFilter | None, bool] = (None, False),
 ) -> tuple[dict[str, Score], dict[str, float]]:
     """Scores of every system on `gold_path`, and the fraction of tokens the model reads under each gate.
 
-    `configured` = (gate name, per-label modes) of the configured pipeline, scored as "configured".
+    `configured` = (gate name, per-label modes) of the configured pipeline, scored as "configured" with
+    `span_filter` = (filter of the model's additions or None, propagate).
     """
     if not gold_path.is_file():
         raise InputError(f"gold file {gold_path} does not exist")
@@ -175,8 +191,12 @@ def evaluate_model(
         preds, labels, "all", CombinationPolicy.uniform("model_boundaries", labels)
     )
     if configured is not None and configured[0] in gates:
-        systems[f"configured (gate {configured[0]})"] = score_system(
-            preds, labels, configured[0], CombinationPolicy(dict(configured[1]))
+        gate, modes = configured
+        systems[f"configured without span filter (gate {gate})"] = score_system(
+            preds, labels, gate, CombinationPolicy(dict(modes))
+        )
+        systems[f"configured (gate {gate})"] = score_system(
+            preds, labels, gate, CombinationPolicy(dict(modes)), *span_filter
         )
     tokens = sum(p.tokens for p in preds)
     stats = {"documents": float(len(preds))}

@@ -1,0 +1,216 @@
+"""Which of the model's additions to keep, and document-level consistency for the kept ones.
+
+Under the ``union`` policy the model may add spans no rules mention overlaps. About half of those additions
+were wrong on BioRED dev, so each one is scored by a logistic model over interpretable features computed from
+the document alone (never from gold): the span's shape, its length, whether the model tagged the same string
+elsewhere in the abstract with the same label or another, whether the rules tagged that name elsewhere with
+the same label, whether it is cut out of a word, whether it is written in parentheses, how many of its other
+occurrences nobody tagged. Additions scoring below [ner_model] span_filter_threshold are dropped.
+
+Optionally ([ner_model] propagate) a kept addition is copied to the other occurrences of the same string that no
+kept mention overlaps (document-level consistency, as BioRED's guidelines tag a name everywhere it denotes the
+entity). Measured, it gains nothing on BioRED dev, so it is off by default.
+
+The weights live in `neurolit/resources/ner_span_filter.json`, fitted by `scripts/fit_span_filter.py` on GNormPlus
+test (genes) and NLM-Chem test (chemicals), corpora held out of the model's training and scored nowhere else,
+so BioRED dev is held out from the fit (figures in docs/evaluation.md, "NER model").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from neurolit.errors import ModelError
+from neurolit.ner.combine import Decision, Item
+
+RESOURCE = "ner_span_filter.json"
+FEATURES = (
+    "drug",
+    "disease",
+    "log_chars",
+    "multi_token",
+    "short",
+    "has_digit",
+    "all_upper",
+    "all_lower",
+    "partial_word",
+    "model_repeats",
+    "model_other_label",
+    "rules_same_name",
+    "in_parentheses",
+    "untagged_repeats",
+)
+_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class SpanFilter:
+    """A logistic model over `FEATURES`; `threshold` on its probability."""
+
+    weights: Mapping[str, float]
+    bias: float
+    threshold: float = 0.5
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+
+    def accepts(self, features: Mapping[str, float]) -> bool:
+        return self.probability(features) >= self.threshold
+
+
+def load_span_filter(threshold: float, text: str | None = None) -> SpanFilter:
+    """The packaged filter (or one given as JSON text) with the configured threshold."""
+    if text is None:
+        try:
+            text = resources.files("neurolit.resources").joinpath(RESOURCE).read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise ModelError(
+                f"the NER span filter {RESOURCE} is missing from neurolit/resources; "
+                "run scripts/fit_span_filter.py or set [ner_model] span_filter = false"
+            ) from exc
+    try:
+        data = json.loads(text)
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        bias = float(data["bias"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(
+            f"the NER span filter is malformed ({exc}); re-create it with scripts/fit_span_filter.py"
+        ) from exc
+    unknown = set(weights) - set(FEATURES)
+    if unknown:
+        raise ModelError(f"the NER span filter has unknown features: {', '.join(sorted(unknown))}")
+    meta = {k: v for k, v in data.items() if k not in {"weights", "bias"}}
+    return SpanFilter(weights, bias, threshold, meta)
+
+
+# ------------------------------------------------------------------------------------------- features
+def occurrences(text: str, name: str) -> list[tuple[int, int]]:
+    """Where `name` occurs in `text` as a whole word (no letter or digit right before or after)."""
+    if not name.strip():
+        return []
+    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])")
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _shape(name: str) -> dict[str, float]:
+    letters = [c for c in name if c.isalpha()]
+    return {
+        "log_chars": math.log(max(len(name), 1)),
+        "multi_token": float(len(name.split()) > 1),
+        "short": float(len(name) <= 2),
+        "has_digit": float(any(c.isdigit() for c in name)),
+        "all_upper": float(bool(letters) and all(c.isupper() for c in letters)),
+        "all_lower": float(bool(letters) and all(c.islower() for c in letters)),
+    }
+
+
+def _partial_word(text: str, start: int, end: int) -> bool:
+    """The span is cut out of a longer word ("cine" of "medicine", "SP-" before a digit)."""
+    before = start > 0 and bool(_WORD_CHAR.match(text[start - 1]))
+    after = end < len(text) and bool(_WORD_CHAR.match(text[end]))
+    return before or after or not _WORD_CHAR.match(text[end - 1])
+
+
+def rule_keys(text: str, rules: Sequence[Item]) -> frozenset[tuple[str, str]]:
+    """(normalized name, label) of every rules mention: computed once per document, not per addition."""
+    from neurolit.ner.text import normalize_key
+
+    return frozenset((normalize_key(text[r.start : r.end]), r.label) for r in rules)
+
+
+def span_features(
+    text: str,
+    span: Item,
+    rules: Sequence[Item],
+    model: Sequence[Item],
+    keys: frozenset[tuple[str, str]] | None = None,
+) -> dict[str, float]:
+    """The filter's features of one model addition in `text` (rules and model: all spans of the document;
+    `keys`: `rule_keys(text, rules)` when the caller has it)."""
+    from neurolit.ner.text import normalize_key
+
+    name = text[span.start : span.end]
+    key = normalize_key(name)
+    keys = rule_keys(text, rules) if keys is None else keys
+    found = occurrences(text, name)
+    same = sum(1 for m in model if m.label == span.label and text[m.start : m.end] == name)
+    other = sum(1 for m in model if m.label != span.label and text[m.start : m.end] == name)
+    covered = sum(1 for s, e in found if any(s < x.end and x.start < e for x in (*rules, *model)))
+    features = {
+        "drug": float(span.label == "Drug"),
+        "disease": float(span.label == "Disease"),
+        **_shape(name),
+        "partial_word": float(_partial_word(text, span.start, span.end)),
+        "model_repeats": math.log1p(max(same - 1, 0)),
+        "model_other_label": float(other > 0),
+        "rules_same_name": float((key, span.label) in keys),
+        "in_parentheses": float(
+            any(s > 0 and text[s - 1] == "(" and e < len(text) and text[e] == ")" for s, e in found)
+        ),
+        "untagged_repeats": math.log1p(max(len(found) - covered, 0)),
+    }
+    return features
+
+
+# ------------------------------------------------------------------------------------------- applying
+def filter_additions(
+    text: str,
+    rules: Sequence[Item],
+    model: Sequence[Item],
+    decisions: Sequence[Decision],
+    span_filter: SpanFilter | None,
+    *,
+    propagate: bool = False,
+) -> list[Decision]:
+    """The combined decisions without the model's rejected additions; with `propagate`, the kept ones are also
+    copied to the other untaken occurrences of their string.
+
+    An addition is a decision taken from the model alone (no rules mention). With no filter every addition
+    is kept.
+    """
+    kept: list[Decision] = []
+    added: list[Decision] = []
+    keys: frozenset[tuple[str, str]] | None = None
+    for d in decisions:
+        if d.rule is not None or d.model is None:
+            kept.append(d)
+            continue
+        if span_filter is None:
+            added.append(d)
+            continue
+        keys = rule_keys(text, rules) if keys is None else keys
+        if span_filter.accepts(span_features(text, Item(d.start, d.end, d.label), rules, model, keys)):
+            added.append(d)
+    out = kept + added
+    if propagate:
+        out.extend(_propagated(text, added, out))
+    out.sort(key=lambda d: (d.start, d.end, d.label))
+    return out
+
+
+def _propagated(text: str, added: Sequence[Decision], taken: Sequence[Decision]) -> list[Decision]:
+    """Copies of the kept additions at the other, untaken occurrences of the same string."""
+    occupied = [(d.start, d.end) for d in taken]
+    extra: list[Decision] = []
+    done: set[tuple[str, str]] = set()
+    for d in added:
+        name = text[d.start : d.end]
+        if (name, d.label) in done:
+            continue
+        done.add((name, d.label))
+        for s, e in occurrences(text, name):
+            if any(s < b and a < e for a, b in occupied):
+                continue
+            extra.append(Decision(s, e, d.label, model=d.model))
+            occupied.append((s, e))
+    return extra
