@@ -186,10 +186,13 @@ def oncogene_forms(symbol: str, name: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------- drugs
 # MeSH tree prefixes of concepts the drug dictionary lists that are not drugs (enzymes, proteins, anatomy,
 # organisms, processes; nucleic acids and their classes: "MicroRNAs", "DNA, Complementary", "RNA, Small
-# Interfering", nucleic acid probes, which no training corpus annotates as a chemical) unless DrugBank lists them.
+# Interfering", nucleic acid probes, which no training corpus annotates as a chemical; multiprotein complexes
+# and glycoproteins: "Proteasome Endopeptidase Complex", "Electron Transport Complex III", "Platelet
+# Glycoprotein GPIb-IX Complex") unless DrugBank lists them.
 NON_DRUG_MESH_TREES = (
     *("D08", "D12", "D23", "D24", "A", "B", "G", "C"),
     *("D13.444", "D13.150", "D27.720.470.530.600", "D27.505.259.750.600"),
+    *("D05.500", "D09.400.430"),
 )
 ID_ORDER = ("MeSH:", "DrugBank:", "NCIt:", "CHEMBL")
 
@@ -274,6 +277,7 @@ def drug_rows(data: Path) -> list[Row]:
 _ENZYME_WORD_RE = re.compile(
     r"\s\S*(?:kinase|phosphatase|transferase|transaminase|synthase|dehydrogenase)s?$", re.I
 )
+_EFFECT_WORD_RE = re.compile(r"\s(?:effects?|actions?|propert(?:y|ies))$", re.I)
 _CYTOBAND_RE = re.compile(r"^[pq][- ]?\d{1,2}(?:\.\d+)?$", re.IGNORECASE)
 PREFERRED_DRUG_RANK = 20  # NCIt display names and DrugBank common names; synonyms rank higher
 
@@ -288,6 +292,8 @@ def _ok_drug_synonym(surface: str, rank: int) -> bool:
         return False
     if " " in surface.strip() and _ENZYME_WORD_RE.search(surface.strip()):
         return False  # "alanine aminotransferase", "tyrosine kinase": an enzyme named after its substrate
+    if _EFFECT_WORD_RE.search(surface.strip()):
+        return False  # "neuroprotective effects", "anxiolytic effect": an action, not a substance
     return not _CYTOBAND_RE.match(surface)
 
 

@@ -768,6 +768,9 @@ def build_pipeline(*, use_model: bool = True, model_path: Path | None = None) ->
             log.warning("%s is not installed; the pipeline runs without %s", module, component)
             continue
         nlp.add_pipe(component)
+    from neurolit.ner.context import add_context  # chemicals inside protein names; edits the rules' spans
+
+    add_context(nlp)
     if use_model and _add_model(nlp, model_path):
         log.info("statistical NER added to the pipeline")
     nlp.add_pipe("neurolit_entities")
