@@ -26,7 +26,9 @@ class NerAnnotator:
         return cls(build_pipeline(use_model=use_model, model_path=model_path))
 
     def annotate_text(self, text: str) -> list[Mention]:
-        return list(self.nlp(text)._.mentions or [])
+        from neurolit.ner.pipeline import make_doc
+
+        return list(self.nlp(make_doc(self.nlp, text))._.mentions or [])
 
     def annotate_documents(
         self,
@@ -34,11 +36,11 @@ class NerAnnotator:
         *,
         batch_size: int | None = None,
     ) -> Iterator[AnnotatedDocument]:
-        from neurolit.ner.pipeline import SENTENCES_KEY, doc_text, ner_settings
+        from neurolit.ner.pipeline import SENTENCES_KEY, doc_text, make_doc, ner_settings
         from neurolit.ner.sentences import sentence_spans
 
         size = batch_size or int(ner_settings().get("batch_size", 64))
-        pairs = ((a.text, a) for a in articles)
+        pairs = ((make_doc(self.nlp, a.text), a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=size):
             yield AnnotatedDocument(
                 article=article,

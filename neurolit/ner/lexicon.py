@@ -7,8 +7,9 @@ of the name; ``form`` is the original spelling for case-sensitive symbols; flags
 never tagged by the dictionary (curated English words and abbreviations, plus keys learned to be mostly
 un-annotated in training corpora).
 
-Matching is greedy longest-match over match tokens, one dictionary probe per candidate length, so it costs a few
-microseconds per token and no spaCy objects.
+Matching is greedy longest-match over match tokens, one dictionary probe per candidate length, and no spaCy
+objects; what a token string can start is worked out once per process, so only the few tokens that can start a
+match are visited per text.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from itertools import accumulate, compress
+from operator import itemgetter
 
 from neurolit.errors import ModelError
-from neurolit.ner.text import SEPARATORS, TOKEN_RE, norm_token, normalize_key
+from neurolit.ner.text import SEPARATORS, norm_token, normalize_key
 
 LEXICON_LABELS = ("Gene", "Drug", "Disease")
 APPROVED_SYMBOL_RANK = 12  # ranks <= this are approved HGNC symbols (see scripts/build_lexicons.py)
@@ -113,9 +116,10 @@ class Lexicon:
         max_tokens: int = 12,
     ) -> None:
         self._table: dict[str, tuple[LexiconEntry, ...]] = {}
-        lengths: dict[str, set[int]] = {}
         stop = set(stoplist)
-        pairs: set[str] = set()
+        # token counts as bit masks while building (sets of ints would take ~60 MB for the pairs below)
+        firsts: dict[str, int] = {}
+        nexts: dict[str, dict[str, int]] = {}
         for key, group in entries.items():
             kept = tuple(sorted((e for e in group if (e.label, key) not in stop), key=lambda e: e.rank))
             if not kept or not key:
@@ -124,16 +128,25 @@ class Lexicon:
             if len(parts) > max_tokens:
                 continue
             self._table[key] = kept
-            lengths.setdefault(parts[0], set()).add(len(parts))
+            firsts[parts[0]] = firsts.get(parts[0], 0) | 1 << len(parts)
             if len(parts) > 1:
-                pairs.add(f"{parts[0]} {parts[1]}")
+                seconds = nexts.setdefault(parts[0], {})
+                seconds[parts[1]] = seconds.get(parts[1], 0) | 1 << len(parts)
+        counts = _descending_counts(max_tokens)
         # first token -> the token counts of the keys it starts, longest first (plural keys too: "-s" fallback)
-        self._first: dict[str, tuple[int, ...]] = {
-            first: tuple(sorted(counts, reverse=True)) for first, counts in lengths.items()
+        self._first: dict[str, tuple[int, ...]] = {first: counts[mask] for first, mask in firsts.items()}
+        # first token -> second token -> the token counts of the keys these two start, longest first: most
+        # multi-token probes end at this lookup, the others probe only lengths that exist. Kept per first token
+        # (in its `_token_info`): a small dict per probe, not one of 300,000 pairs missing the CPU caches.
+        for seconds in nexts.values():
+            for second in list(seconds):
+                # a two-token plural ("lung cancers") probes its singular key ("lung cancer")
+                seconds[second + "s"] = seconds.get(second + "s", 0) | 1 << 2
+        self._nexts: dict[str, dict[str, tuple[int, ...]]] = {
+            first: {second: counts[mask] for second, mask in seconds.items()}
+            for first, seconds in nexts.items()
         }
-        # the first two tokens of every multi-token key: most multi-token probes end at this set lookup
-        self._pairs = frozenset(pairs)
-        self._norms: dict[str, str] = {}  # token text -> normalized token, filled while matching
+        self._infos = _TokenInfo(self._token_info, _NORM_CACHE_SIZE)  # token text -> what it can start
 
     def __len__(self) -> int:
         return len(self._table)
@@ -152,69 +165,131 @@ class Lexicon:
         return None
 
     def match(self, text: str) -> list[LexiconMatch]:
-        """Greedy longest, non-overlapping matches, left to right. Plural "-s" falls back for drugs/diseases."""
-        tokens, norms = self._tokens(text)
+        """Greedy longest, non-overlapping matches, left to right. Plural "-s" falls back for drugs/diseases.
+
+        One pass: the raw match tokens and their end offsets come from one C-level regex split, each distinct
+        token string is looked up once per process (`_TokenInfo`), only tokens that can start a match are
+        visited in Python (about half of an abstract's), and multi-token keys are probed only where the first
+        two tokens start one.
+        """
+        tokens, ends = _scan(text)
+        infos = list(map(self._infos.__getitem__, tokens))
+        last = len(infos) - 1
         out: list[LexiconMatch] = []
-        first = self._first
-        pairs = self._pairs
-        n = len(tokens)
-        i = 0
-        while i < n:
-            found: LexiconMatch | None = None
-            lengths = first.get(norms[i], ())
-            paired = False
-            if lengths and lengths[0] > 1 and i + 1 < n:
-                pair = f"{norms[i]} {norms[i + 1]}"
-                # a two-token plural ("lung cancers") probes its singular key ("lung cancer")
-                paired = pair in pairs or (pair.endswith("s") and pair[:-1] in pairs)
-            for length in lengths:
-                if length > n - i or (length > 1 and not paired):
-                    continue
-                j = i + length - 1
-                key = " ".join(norms[i : j + 1]) if length > 1 else norms[i]
-                start, end = tokens[i][0], tokens[j][1]
-                entry = self._resolve(text, start, end, key)
-                if entry is None and len(norms[j]) > 3 and norms[j].endswith("s"):
-                    entry = self._resolve(text, start, end, key[:-1])
-                    if entry is not None and entry.label == "Gene" and not entry.is_family:
-                        entry = None
-                    elif entry is not None:
-                        key = key[:-1]
-                if entry is not None:
-                    found = LexiconMatch(start, end, key, entry)
-                    break
-            if found is None:
-                # A plural single token whose singular starts no longer key ("neuroblastomas").
-                tok = norms[i]
-                if len(tok) > 3 and tok.endswith("s") and tok not in first:
-                    entry = self._resolve(text, tokens[i][0], tokens[i][1], tok[:-1])
-                    if entry is not None and (entry.label != "Gene" or entry.is_family):
-                        found = LexiconMatch(tokens[i][0], tokens[i][1], tok[:-1], entry)
-            if found is None:
-                i += 1
+        after = 0  # the first token not inside the last match
+        # the candidate indices selected in C (compress/itemgetter): no Python step for the other tokens
+        for i in compress(range(len(infos)), map(itemgetter(4), infos)):
+            if i < after:
                 continue
-            out.append(found)
-            while i < n and tokens[i][0] < found.end:
-                i += 1
+            seconds = infos[i][3]
+            lengths = seconds.get(infos[i + 1][0]) if seconds is not None and i < last else None
+            found = self._longer(text, tokens, infos, ends, i, lengths) if lengths else None
+            if found is None:
+                entry, key = infos[i][1], infos[i][2]
+                if entry is None:
+                    continue
+                found = (LexiconMatch(ends[i] - len(tokens[i]), ends[i], key, entry), i)
+            out.append(found[0])
+            after = found[1] + 1
         return out
 
-    def _tokens(self, text: str) -> tuple[list[tuple[int, int]], list[str]]:
-        """Match-token offsets and normalized tokens (`neurolit.ner.text.match_tokens`, normalization cached)."""
-        cache = self._norms
-        offsets: list[tuple[int, int]] = []
-        norms: list[str] = []
-        for m in TOKEN_RE.finditer(text):
-            tok = m.group()
-            norm = cache.get(tok)
-            if norm is None:
-                if len(tok) == 1 and tok in SEPARATORS:
-                    continue
-                norm = norm_token(tok)
-                if len(cache) < _NORM_CACHE_SIZE:
-                    cache[tok] = norm
-            offsets.append(m.span())
-            norms.append(norm)
-        return offsets, norms
+    def _longer(
+        self,
+        text: str,
+        tokens: list[str],
+        infos: list[_Info],
+        ends: list[int],
+        i: int,
+        lengths: tuple[int, ...],
+    ) -> tuple[LexiconMatch, int] | None:
+        """The longest multi-token match starting at token i, with its last token index; `lengths` are the
+        token counts of the keys starting with tokens i and i + 1."""
+        n = len(infos)
+        start = ends[i] - len(tokens[i])
+        for length in lengths:
+            if length > n - i:
+                continue
+            j = i + length - 1
+            key = " ".join([info[0] for info in infos[i : j + 1]])
+            entry = self._resolve(text, start, ends[j], key)
+            last = infos[j][0]
+            if entry is None and len(last) > 3 and last.endswith("s"):
+                entry = self._resolve(text, start, ends[j], key[:-1])
+                if entry is not None and entry.label == "Gene" and not entry.is_family:
+                    entry = None
+                elif entry is not None:
+                    key = key[:-1]
+            if entry is not None:
+                return LexiconMatch(start, ends[j], key, entry), j
+        return None
+
+    def _token_info(self, token: str) -> _Info:
+        """(norm, single-token entry, its key, the second tokens of the longer keys it starts, whether it can
+        start a match at all) of a token.
+
+        A one-token match depends only on the token's own text (its surface and its key), so it is resolved
+        here once per distinct string, as the greedy matcher would after its longer probes failed.
+        """
+        norm = norm_token(token)
+        lengths = self._first.get(norm)
+        entry: LexiconEntry | None = None
+        key = norm
+        if lengths is None:
+            # A plural single token whose singular starts no longer key ("neuroblastomas").
+            if len(norm) > 3 and norm.endswith("s"):
+                entry = self._resolve(token, 0, len(token), norm[:-1])
+                if entry is not None and entry.label == "Gene" and not entry.is_family:
+                    entry = None
+                key = norm[:-1]
+        elif lengths[-1] == 1:
+            entry = self._resolve(token, 0, len(token), norm)
+            if entry is None and len(norm) > 3 and norm.endswith("s"):
+                entry = self._resolve(token, 0, len(token), norm[:-1])
+                if entry is not None and entry.label == "Gene" and not entry.is_family:
+                    entry = None
+                elif entry is not None:
+                    key = norm[:-1]
+        seconds = self._nexts.get(norm)
+        return norm, entry, key, seconds, seconds is not None or entry is not None
+
+
+def _descending_counts(max_tokens: int) -> dict[int, tuple[int, ...]]:
+    """Bit mask of token counts → the counts, longest first (one shared tuple per mask)."""
+    return {
+        mask: tuple(n for n in range(max_tokens, 0, -1) if mask >> n & 1) for mask in range(2 << max_tokens)
+    }
+
+
+_Info = tuple[str, "LexiconEntry | None", str, "dict[str, tuple[int, ...]] | None", bool]
+
+
+class _TokenInfo(dict[str, _Info]):
+    """Token string → `Lexicon._token_info`, filled on first sight (bounded: past the limit, computed anew)."""
+
+    def __init__(self, compute: Callable[[str], _Info], limit: int) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, token: str) -> _Info:
+        info = self._compute(token)
+        if len(self) < self._limit:
+            self[token] = info
+        return info
+
+
+# The match tokens of `neurolit.ner.text.TOKEN_RE` without the separators, as the one group of a split pattern:
+# splitting gives the tokens and the text between them, whose lengths add up to each token's end offset. ASCII
+# texts (most) use ASCII classes, which find the same tokens there ~1.5x faster than the Unicode ones.
+_SEPARATOR_CLASS = "".join(re.escape(ch) for ch in sorted(SEPARATORS))
+_UNICODE_SPLIT = re.compile(rf"([^\W_]+|[^\w\s{_SEPARATOR_CLASS}])")
+_ASCII_SPLIT = re.compile(rf"([A-Za-z0-9]+|[^\w\s{_SEPARATOR_CLASS}])", re.ASCII)
+
+
+def _scan(text: str) -> tuple[list[str], list[int]]:
+    """The non-separator match tokens of `text` and their end offsets."""
+    parts = (_ASCII_SPLIT if text.isascii() else _UNICODE_SPLIT).split(text)
+    return parts[1::2], list(accumulate(map(len, parts)))[1::2]
 
 
 _NORM_CACHE_SIZE = 200_000

@@ -39,9 +39,11 @@ negated sensitivity cue. A cue is ``hedged`` when the clause before it carries "
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 _UPPER_ESCAPE = re.compile(r"\\[A-Z]|\(\?P=|[A-Z]-[a-z]")
 
@@ -80,6 +82,83 @@ def top_level_alternation(pattern: str) -> bool:
             return True
         i += 1
     return False
+
+
+def prefix_guard(pattern: str, flags: int = 0, length: int = 3) -> str:
+    """A lookahead for the first `length` characters any match of `pattern` can start with, such as
+    "(?=(?:c(?:o[mn])|p(?:a[r])))", or "" when that cannot be told (a match may start with a class such as
+    \\s, or be empty).
+
+    Put before an alternation it lets the regex engine reject most positions with a few character tests
+    instead of trying every alternative there; it never changes what the pattern matches. Worked out from the
+    parsed pattern (the standard library's re._parser); any construct it does not know gives no guard.
+    """
+    try:
+        parsed = importlib.import_module("re._parser").parse(pattern, flags)
+        prefixes = {prefix for prefix, _ in _prefixes(parsed, length)}
+    except (ImportError, AttributeError, TypeError, ValueError, re.error):
+        return ""
+    if "" in prefixes:
+        return ""
+    return f"(?={_trie(prefixes)})"
+
+
+_Prefix = tuple[str, bool]  # (characters, whether what follows in the sequence may extend them)
+
+
+def _prefixes(items: Any, length: int) -> set[_Prefix]:
+    """The possible starts (up to `length` characters) of a parsed sequence."""
+    current: set[_Prefix] = {("", True)}
+    for op, av in items:
+        extended: set[_Prefix] = set()
+        for prefix, open_ in current:
+            if not open_ or len(prefix) >= length:
+                extended.add((prefix, False))
+                continue
+            extended.update(
+                (prefix + more, still) for more, still in _item_prefixes(op, av, length - len(prefix))
+            )
+        current = extended
+    return current
+
+
+def _item_prefixes(op: Any, av: Any, length: int) -> set[_Prefix]:
+    c = importlib.import_module("re._constants")
+    if op is c.LITERAL:
+        return {(chr(av), True)}
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {("", True)}  # zero width: ignoring it only widens the guard
+    if op is c.SUBPATTERN and not av[1] and not av[2]:  # no inline flags
+        return _prefixes(av[3], length)
+    if op is c.BRANCH:
+        return set().union(*(_prefixes(alternative, length) for alternative in av[1]))
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        low, high, sub = av
+        once = {(prefix, still and high == 1) for prefix, still in _prefixes(sub, length)}
+        return once | {("", True)} if low == 0 else once
+    if op is c.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is c.LITERAL:
+                chars.add(chr(value))
+            elif kind is c.RANGE and value[1] - value[0] < 64:
+                chars.update(chr(code) for code in range(value[0], value[1] + 1))
+            else:
+                return {("", False)}
+        return {(ch, True) for ch in chars}
+    return {("", False)}
+
+
+def _trie(strings: set[str]) -> str:
+    """A regex for the (non-empty) strings, factored on their first characters."""
+    if "" in strings:
+        return ""
+    tails: dict[str, set[str]] = {}
+    for text in strings:
+        tails.setdefault(text[0], set()).add(text[1:])
+    if all(rest == {""} for rest in tails.values()):
+        return "[" + "".join(re.escape(ch) for ch in sorted(tails)) + "]"
+    return "(?:" + "|".join(re.escape(ch) + _trie(rest) for ch, rest in sorted(tails.items())) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,14 +280,30 @@ _CUES: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-# One alternation, one pass: at each position the earlier (more specific) class wins, and scanning left to
+# The cues as one alternation: at each position the earlier (more specific) class wins, and scanning left to
 # right lets a longer cue that starts earlier ("no response", "reduced sensitivity") take its words first.
+# `_cue_spans` finds exactly its matches and groups, faster (checked in tests/ner/test_fast_scanning.py).
 _CUE_PATTERN = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _, _) in enumerate(_CUES))
     + r")(?![\w-])",
     re.IGNORECASE,
 )
+# The scanning form of _CUE_PATTERN: the same alternatives in the same order, without the named groups, behind a
+# guard on their first three letters (`prefix_guard`): most word starts are rejected by a few character tests
+# (2.5x faster). The class of a match is the first class that matches at its start, with the same end: what the
+# named groups of _CUE_PATTERN decide.
+_CUE_ALTERNATIVES = "|".join(pattern for pattern, _, _ in _CUES)
+
+
+def _cue_patterns(flags: int, fold: bool) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """The scanning pattern and the per-class patterns, case-insensitive or folded (see `folded`)."""
+    alternatives = folded(_CUE_ALTERNATIVES).pattern if fold else _CUE_ALTERNATIVES
+    scan = re.compile(rf"(?<![\w-]){prefix_guard(alternatives, flags)}(?:{alternatives})(?![\w-])", flags)
+    classes = [rf"(?:{pattern})(?![\w-])" for pattern, _, _ in _CUES]
+    return scan, tuple(folded(c) if fold else re.compile(c, flags) for c in classes)
+
+
 _GATE = re.compile(
     r"respon|remission|stable|progress|benefit|refractory|sensitiv|resist|relaps|recurren|surviv|PFS|IC50|"
     r"shrink|regress|inhibit|viabil|efficac|toxic|adverse|side\seffect|activ|effective|outcome|control|ORR|"
@@ -243,22 +338,9 @@ _WINDOW = 160
 
 def find_outcomes(text: str) -> list[OutcomeMatch]:
     """Outcome cues in `text`, left to right, with exact offsets, negation and hedging."""
-    if not text:
-        return []
-    if text.isascii():  # the same matches, faster: see `folded`
-        gate, cues = _folded_patterns()
-        lower = text.lower()
-        if not gate.search(lower):
-            return []
-        matches = cues.finditer(lower)
-    else:
-        if not _GATE.search(text):
-            return []
-        matches = _CUE_PATTERN.finditer(text)
     out: list[OutcomeMatch] = []
-    for m in matches:
-        _, response, polarity = _CUES[int((m.lastgroup or "c0")[1:])]
-        start, end = m.span()
+    for start, end, index in _cue_spans(text):
+        _, response, polarity = _CUES[index]
         before = _clause_before(text, start)
         negated = (
             bool(_NEGATION_BEFORE.search(before))
@@ -275,9 +357,35 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     return out
 
 
+def _cue_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, index into _CUES) of the cues of `text`: the matches of _CUE_PATTERN and their groups."""
+    if not text:
+        return []
+    gate, (scan, classes) = _GATE, _plain_patterns()
+    if text.isascii():  # the same matches, faster: see `folded`
+        gate, scan, classes = _folded_patterns()
+        text = text.lower()
+    if not gate.search(text):
+        return []
+    spans: list[tuple[int, int, int]] = []
+    for m in scan.finditer(text):
+        start = m.start()
+        for index, pattern in enumerate(classes):
+            found = pattern.match(text, start)
+            if found is not None:
+                spans.append((start, found.end(), index))
+                break
+    return spans
+
+
 @cache
-def _folded_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return folded(_GATE.pattern), folded(_CUE_PATTERN.pattern)
+def _plain_patterns() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    return _cue_patterns(re.IGNORECASE, fold=False)
+
+
+@cache
+def _folded_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    return folded(_GATE.pattern), *_cue_patterns(0, fold=True)
 
 
 def _clause_before(text: str, start: int) -> str:

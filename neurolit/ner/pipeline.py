@@ -45,6 +45,7 @@ SERIAL_KEY = "neurolit.span_serial"
 ATTRS_KEY = "neurolit.span_attrs"
 SENTENCES_KEY = "neurolit.sentences"  # doc.user_data: the sentence character spans
 TEXT_KEY = "neurolit.text"  # doc.user_data: (token count, doc.text) computed once, see `doc_text`
+SPANS_KEY = "neurolit.rules_spans"  # doc.user_data: (doc.spans["rules"], its spans as a list), see `_rules`
 _MENTION_FIELDS = (
     "norm_id",
     "norm_name",
@@ -60,6 +61,7 @@ _MENTION_FIELDS = (
     "negated",
     "hedged",
 )
+_MENTION_FIELD_SET = frozenset(_MENTION_FIELDS)
 
 
 def ner_settings() -> Mapping[str, Any]:
@@ -87,6 +89,13 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def make_doc(nlp: Language, text: str) -> Doc:
+    """nlp.make_doc(text) with `doc_text` known: the components need the text, which the caller has."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = (len(doc), text)
+    return doc
+
+
 def get_nl(span: Span) -> dict[str, Any]:
     """The neurolit attributes of a span (kept per span id in doc.user_data, see `new_span`)."""
     data: dict[Any, Any] = span.doc.user_data
@@ -106,17 +115,47 @@ def set_nl(span: Span, attrs: dict[str, Any]) -> None:
 
 def add_span(doc: Doc, start: int, end: int, label: str, key: str = RULES_KEY, **attrs: Any) -> Span | None:
     """Add a span for the characters [start, end) to doc.spans[key], keeping the exact offsets in get_nl(span)."""
-    span = new_span(doc, start, end, label, str(attrs.get("norm_id", "")))
-    if span is None:
-        return None
-    attrs.setdefault("source", "rules")
-    set_nl(span, {"start": start, "end": end, **attrs})
+    return add_spans(doc, [(start, end, label, attrs)], key)[0]
+
+
+def add_spans(
+    doc: Doc, items: Iterable[tuple[int, int, str, dict[str, Any]]], key: str = RULES_KEY
+) -> list[Span | None]:
+    """`add_span` for many (start, end, label, attrs) at once, in order; one update of doc.spans[key]."""
+    data: dict[Any, Any] = doc.user_data
+    made: list[Span | None] = []
+    serial = int(data.get(SERIAL_KEY, 0))  # as `new_span` numbers them, counted here and stored once
+    for start, end, label, attrs in items:
+        serial += 1
+        span: Span | None = doc.char_span(
+            start,
+            end,
+            label=label,
+            kb_id=str(attrs.get("norm_id", "")),
+            alignment_mode="expand",
+            span_id=serial,
+        )
+        if span is not None and len(span):
+            attrs.setdefault("source", "rules")
+            data[(ATTRS_KEY, serial)] = {"start": start, "end": end, **attrs}
+        else:
+            span = None
+        made.append(span)
+    data[SERIAL_KEY] = serial
+    kept = [span for span in made if span is not None]
+    if not kept:
+        return made
     group = doc.spans.get(key)
     if group is None:
-        doc.spans[key] = [span]
+        doc.spans[key] = kept
+        if key == RULES_KEY:
+            data[SPANS_KEY] = (doc.spans[key], list(kept))
     else:
-        group.append(span)
-    return span
+        mirror = _rules_mirror(doc) if key == RULES_KEY else None
+        group.extend(kept)
+        if mirror is not None:
+            mirror.extend(kept)
+    return made
 
 
 def new_span(doc: Doc, start: int, end: int, label: str, kb_id: str = "") -> Span | None:
@@ -132,16 +171,18 @@ def new_span(doc: Doc, start: int, end: int, label: str, kb_id: str = "") -> Spa
     return span if span is not None and len(span) else None
 
 
-def span_mention(text: str, span: Span) -> Mention:
-    """The Mention of a span; `text` is doc.text (passed in: spaCy rebuilds it on every access)."""
+def span_mention(text: str, span: Span, label: str | None = None) -> Mention:
+    """The Mention of a span; `text` is doc.text (passed in: spaCy rebuilds it on every access), `label` its
+    label_ when the caller has it."""
     attrs: dict[str, Any] = get_nl(span)
-    start = int(attrs.get("start", span.start_char))
-    end = int(attrs.get("end", span.end_char))
-    fields = {k: attrs[k] for k in _MENTION_FIELDS if k in attrs}
+    # span.start_char/end_char build Token objects: read only when the offsets are not kept
+    start = int(attrs["start"]) if "start" in attrs else span.start_char
+    end = int(attrs["end"]) if "end" in attrs else span.end_char
+    fields = {k: v for k, v in attrs.items() if k in _MENTION_FIELD_SET}
     if "norm_id" not in fields and span.kb_id_:
         fields["norm_id"] = span.kb_id_
-    label = cast(EntityLabel, span.label_)
-    return Mention(start=start, end=end, text=text[start:end], label=label, **fields)
+    name = cast(EntityLabel, span.label_ if label is None else label)
+    return Mention(start=start, end=end, text=text[start:end], label=name, **fields)
 
 
 def _entry_attrs(entry: LexiconEntry, source: str = "rules") -> dict[str, Any]:
@@ -154,11 +195,40 @@ def _entry_attrs(entry: LexiconEntry, source: str = "rules") -> dict[str, Any]:
 
 
 def _rules(doc: Doc) -> list[Span]:
-    return list(doc.spans[RULES_KEY]) if RULES_KEY in doc.spans else []
+    """The spans of doc.spans["rules"], as a new list.
+
+    Iterating a SpanGroup builds every Span anew (three Token objects each), so the spans are kept beside the
+    group in doc.user_data, and used while the group is the same object with the same length. The spans refer
+    to the doc: the final step (`EntitiesComponent`) drops the list, so that the doc is freed by reference
+    counting, not left to the garbage collector.
+    """
+    spans = _rules_mirror(doc)
+    if spans is None:
+        group = doc.spans.get(RULES_KEY)
+        if group is None:
+            return []
+        spans = list(group)
+        doc.user_data[SPANS_KEY] = (group, spans)
+    return list(spans)
+
+
+def _rules_mirror(doc: Doc) -> list[Span] | None:
+    """The kept list of doc.spans["rules"] when it is still that group's (see `_rules`), else None."""
+    cached = doc.user_data.get(SPANS_KEY)
+    if not isinstance(cached, tuple):
+        return None
+    group = doc.spans.get(RULES_KEY)
+    return cached[1] if group is cached[0] and group is not None and len(group) == len(cached[1]) else None
 
 
 def _set_rules(doc: Doc, spans: Iterable[Span]) -> None:
-    doc.spans[RULES_KEY] = sorted(spans, key=lambda s: (get_nl(s)["start"], get_nl(s)["end"], s.label_))
+    def order(span: Span) -> tuple[int, int, str]:
+        attrs = get_nl(span)
+        return attrs["start"], attrs["end"], span.label_
+
+    ordered = sorted(spans, key=order)
+    doc.spans[RULES_KEY] = ordered
+    doc.user_data[SPANS_KEY] = (doc.spans[RULES_KEY], ordered)
 
 
 # ------------------------------------------------------------------------------------------- tokenizer
@@ -209,10 +279,19 @@ class LexiconComponent:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
+        # Spans are made in one batch at the end: the rules below work on plain (start, end, label, attrs).
         text = doc_text(doc)
+        items = self._dictionary(text)
+        items.extend(self._formulas(doc, text, items))
+        add_spans(doc, items)
+        return doc
+
+    def _dictionary(self, text: str) -> list[tuple[int, int, str, dict[str, Any]]]:
+        """The dictionary matches of `text` as (start, end, label, attrs), with the salt/receptor/enzyme rules."""
         skip = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if _URL_GATE.search(text) else []
         if ")(" in text:
             skip.extend((k.start(), k.end()) for k in _KARYOTYPE_RE.finditer(text))
+        items: list[tuple[int, int, str, dict[str, Any]]] = []
         for m in self.lexicon.match(text):
             if skip and any(a <= m.start < b for a, b in skip):
                 continue  # "bmj.com", "inv(2)(p21;p23)": addresses and chromosome bands are not entity names
@@ -227,28 +306,30 @@ class LexiconComponent:
                 salt = _SALT_RE.match(text, m.end)
                 if salt is not None:
                     # "otilonium bromide", "ketamine hydrochloride", "diclofenac sodium": the salt is the drug
-                    add_span(doc, m.start, salt.end(), "Drug", **_entry_attrs(m.entry))
+                    items.append((m.start, salt.end(), "Drug", _entry_attrs(m.entry)))
                     continue
                 receptor = _RECEPTOR_RE.match(text, m.end)
                 if receptor is not None:
                     # "mineralocorticoid receptor", "histamine H1 receptors": the protein, not the ligand
                     name = text[m.start : receptor.end()]
-                    add_span(doc, m.start, receptor.end(), "Gene", norm_id="", norm_name=name)
+                    items.append((m.start, receptor.end(), "Gene", {"norm_id": "", "norm_name": name}))
                     continue
                 if _NOT_A_DRUG_AFTER_RE.match(text, m.end):
                     # "tyrosine kinase", "alanine aminotransferase", "ATP-binding site", "formalin-fixed":
                     # a chemical naming a protein, a residue or a laboratory process, not a substance given
                     continue
-            add_span(doc, m.start, m.end, m.entry.label, **_entry_attrs(m.entry))
-        self._formulas(doc, text)
-        return doc
+            items.append((m.start, m.end, m.entry.label, _entry_attrs(m.entry)))
+        return items
 
-    def _formulas(self, doc: Doc, text: str) -> None:
+    def _formulas(
+        self, doc: Doc, text: str, items: list[tuple[int, int, str, dict[str, Any]]]
+    ) -> list[tuple[int, int, str, dict[str, Any]]]:
         """Ions, inorganic salts and elements written as formulas: "Ca(2+)", "Na+", "CaCl(2)", "ZnSO(4)", "Pb".
 
-        Only where no dictionary span lies; the name comes from the dictionary entry of the formula or of the
-        element's name ("Li" → lithium) when there is one.
+        Only where no dictionary span (`items`, or a rules span already there) lies; the name comes from the
+        dictionary entry of the formula or of the element's name ("Li" → lithium) when there is one.
         """
+        found: list[tuple[int, int, str, dict[str, Any]]] = []
         covered: bytearray | None = None
         for f in _FORMULA_RE.finditer(text):
             start, end = f.span()
@@ -261,7 +342,8 @@ class LexiconComponent:
             ):
                 continue  # "In", "As", "He", "mm Hg": element symbols that are mostly words or units
             if covered is None:
-                covered = coverage(len(text), ((get_nl(s)["start"], get_nl(s)["end"]) for s in _rules(doc)))
+                earlier = [(get_nl(s)["start"], get_nl(s)["end"]) for s in _rules(doc)]
+                covered = coverage(len(text), [*earlier, *((a, b) for a, b, _, _ in items)])
             if any(covered[start:end]) or _ION_PROTEIN_RE.match(text, end):
                 continue  # a dictionary name; "Ca(2+) channels", "Na+/K+-ATPase": proteins named after the ion
             element = _ELEMENT_NAMES.get(_FORMULA_UNIT_RE.sub(r"\1", units), "")
@@ -272,9 +354,10 @@ class LexiconComponent:
             )
             entry = next((e for e in entries if e.label == "Drug"), None)
             if entry is not None:
-                add_span(doc, start, end, "Drug", **_entry_attrs(entry))
+                found.append((start, end, "Drug", _entry_attrs(entry)))
             else:
-                add_span(doc, start, end, "Drug", norm_id="", norm_name=element or formula)
+                found.append((start, end, "Drug", {"norm_id": "", "norm_name": element or formula}))
+        return found
 
 
 _SALT_RE = re.compile(
@@ -331,7 +414,22 @@ _URL_RE = re.compile(
 )
 
 
-_PAREN_RE = re.compile(r"\s?\(([^()\s][^()]{0,14})\)")
+# "(SF)": up to 15 characters in parentheses; a definition starts at the white space before "(", if any (see
+# `_parentheses`).
+_PAREN_RE = re.compile(r"\(([^()\s][^()]{0,14})\)")
+
+
+def _parentheses(text: str) -> list[tuple[int, int, int]]:
+    r"""(start, inner start, inner end) of each "(SF)", as ``\s?\(([^()\s][^()]{0,14})\)`` finds them: the
+    pattern starts with its literal "(" so the regex engine skips ahead to one (5x faster), and the optional
+    white space before it is taken here."""
+    found: list[tuple[int, int, int]] = []
+    for m in _PAREN_RE.finditer(text):
+        start = m.start()
+        if start and text[start - 1].isspace():
+            start -= 1
+        found.append((start, m.start(1), m.end(1)))
+    return found
 
 
 def coverage(length: int, intervals: Iterable[tuple[int, int]]) -> bytearray:
@@ -385,42 +483,30 @@ class AbbreviationComponent:
         spans = _rules(doc)
         if not spans:
             return doc
+        nl = {id(s): get_nl(s) for s in spans}  # each span's attributes, looked up once
+        spans, definitions = self._definitions(doc, text, spans, nl)
+        if definitions:
+            spans = self._propagate(doc, text, spans, nl, definitions)
+        _set_rules(doc, spans)
+        return doc
+
+    def _definitions(
+        self, doc: Doc, text: str, spans: list[Span], nl: dict[int, dict[str, Any]]
+    ) -> tuple[list[Span], dict[str, Span]]:
+        """The short forms the text defines ("long form (SF)") → their long-form spans; `spans` updated where a
+        definition makes a gene's long form, or shows a tagged symbol is not a gene."""
         by_end: dict[int, Span] = {}
         by_start: dict[int, Span] = {}
         for s in spans:
-            by_end[get_nl(s)["end"]] = s
-            by_start[get_nl(s)["start"]] = s
+            by_end[nl[id(s)]["end"]] = s
+            by_start[nl[id(s)]["start"]] = s
         definitions: dict[str, Span] = {}
-        for m in _PAREN_RE.finditer(text):
-            short = m.group(1).strip()
-            long_form = by_end.get(m.start())
-            tagged = by_start.get(m.start(1))
+        for start, inner, inner_end in _parentheses(text):
+            short = text[inner:inner_end].strip()
+            long_form = by_end.get(start)
+            tagged = by_start.get(inner)
             if long_form is None and tagged is not None and tagged.label_ == "Gene":
-                # "anaplastic lymphoma kinase (ALK)": an untagged long form of a tagged gene symbol.
-                found = schwartz_hearst_long_form(short, text, m.start())
-                if found is not None and _last_word(text[found[0] : found[1]]) in self.non_gene_heads:
-                    # "turnaround time (TAT)": the text defines the symbol as something that is not a gene
-                    spans = [x for x in spans if x is not tagged]
-                    continue
-                inside = [
-                    x
-                    for x in spans
-                    if found is not None
-                    and found[0] <= get_nl(x)["start"]
-                    and get_nl(x)["end"] <= found[1]
-                    and x.label_ in ("Drug", "Disease")
-                ]
-                if found is not None and not any(
-                    found[0] < get_nl(x)["end"] and get_nl(x)["start"] < found[1]
-                    for x in spans
-                    if all(x is not y for y in inside)
-                ):
-                    # words of the gene's name ("lymphoma" in "anaplastic lymphoma kinase") are not entities
-                    spans = [x for x in spans if all(x is not y for y in inside)]
-                    attrs = {k: v for k, v in get_nl(tagged).items() if k not in ("start", "end")}
-                    extra = add_span(doc, found[0], found[1], "Gene", **{**attrs, "source": "abbreviation"})
-                    if extra is not None:
-                        spans.append(extra)
+                spans = self._gene_long_form(doc, text, spans, nl, start, short, tagged)
                 continue
             if long_form is None or long_form.label_ not in ("Gene", "Drug", "Disease"):
                 continue
@@ -428,70 +514,134 @@ class AbbreviationComponent:
                 continue
             if (
                 tagged is not None
-                and get_nl(tagged)["end"] == m.end(1)
+                and nl[id(tagged)]["end"] == inner_end
                 and tagged.label_ == "Gene"
                 and long_form.label_ == "Drug"
             ):
                 long_form.label_ = "Gene"
-                set_nl(
-                    long_form,
-                    {
-                        **get_nl(long_form),
-                        **{k: get_nl(tagged).get(k, "") for k in ("norm_id", "norm_name", "hgnc_id")},
-                    },
-                )
+                nl[id(long_form)] = {
+                    **nl[id(long_form)],
+                    **{k: nl[id(tagged)].get(k, "") for k in ("norm_id", "norm_name", "hgnc_id")},
+                }
+                set_nl(long_form, nl[id(long_form)])
                 continue
-            if not _plausible_short_form(short, text[max(0, m.start() - 200) : m.start()], long_form.label_):
+            if not _plausible_short_form(short, text[max(0, start - 200) : start], long_form.label_):
                 continue  # "gefitinib (IMPRESS)": a trial acronym after a drug, not the drug's abbreviation
             if (
                 long_form.label_ == "Gene"
                 and _VARIANT_LIKE_RE.fullmatch(short)
-                and _is_symbol(text[get_nl(long_form)["start"] : m.start()])
+                and _is_symbol(text[nl[id(long_form)]["start"] : start])
             ):
                 continue  # "Kras(G12D)", "NF1 (1322T)", "Apc (Min/+)": a variant, clone or genotype after a symbol
             definitions.setdefault(short, long_form)
-        if not definitions:
-            _set_rules(doc, spans)
-            return doc
-        pattern = re.compile(
-            r"(?<![\w-])("
-            + "|".join(re.escape(k) for k in sorted(definitions, key=len, reverse=True))
-            + r")(?![\w-])"
-        )
-        occupied = {(get_nl(s)["start"], get_nl(s)["end"]): s for s in spans}
+        return spans, definitions
+
+    def _gene_long_form(
+        self,
+        doc: Doc,
+        text: str,
+        spans: list[Span],
+        nl: dict[int, dict[str, Any]],
+        paren: int,
+        short: str,
+        tagged: Span,
+    ) -> list[Span]:
+        """ "anaplastic lymphoma kinase (ALK)": an untagged long form of a tagged gene symbol becomes the gene."""
+        found = schwartz_hearst_long_form(short, text, paren)
+        if found is not None and _last_word(text[found[0] : found[1]]) in self.non_gene_heads:
+            # "turnaround time (TAT)": the text defines the symbol as something that is not a gene
+            return [x for x in spans if x is not tagged]
+        if found is None:
+            return spans
+        inside = [
+            x
+            for x in spans
+            if found[0] <= nl[id(x)]["start"]
+            and nl[id(x)]["end"] <= found[1]
+            and x.label_ in ("Drug", "Disease")
+        ]
+        if any(
+            found[0] < nl[id(x)]["end"] and nl[id(x)]["start"] < found[1]
+            for x in spans
+            if all(x is not y for y in inside)
+        ):
+            return spans
+        # words of the gene's name ("lymphoma" in "anaplastic lymphoma kinase") are not entities
+        spans = [x for x in spans if all(x is not y for y in inside)]
+        attrs = {k: v for k, v in nl[id(tagged)].items() if k not in ("start", "end")}
+        extra = add_span(doc, found[0], found[1], "Gene", **{**attrs, "source": "abbreviation"})
+        if extra is not None:
+            nl[id(extra)] = get_nl(extra)
+            spans.append(extra)
+        return spans
+
+    def _propagate(
+        self,
+        doc: Doc,
+        text: str,
+        spans: list[Span],
+        nl: dict[int, dict[str, Any]],
+        definitions: dict[str, Span],
+    ) -> list[Span]:
+        """Every occurrence of a defined short form takes its long form's entity."""
+        occupied = {(nl[id(s)]["start"], nl[id(s)]["end"]): s for s in spans}
         covered = coverage(
             len(text),
             [
-                (get_nl(s)["start"], get_nl(s)["end"])
+                (nl[id(s)]["start"], nl[id(s)]["end"])
                 for s in spans
                 if s.label_ in ("Gene", "Drug", "Disease")
             ],
         )
         removed: set[int] = set()
         kept = list(spans)
-        for m in pattern.finditer(text):
-            long_form = definitions[m.group(1)]
-            existing = occupied.get((m.start(), m.end()))
+        for start, end, short in _occurrences(text, definitions):
+            long_form = definitions[short]
+            existing = occupied.get((start, end))
             if existing is not None:
                 if existing.label_ == long_form.label_:
                     continue
                 if (
                     existing.label_ == "Gene"
                     and long_form.label_ == "Disease"
-                    and _GENE_CONTEXT_RE.match(text, m.end())
+                    and _GENE_CONTEXT_RE.match(text, end)
                 ):
                     continue  # "von Hippel-Lindau disease (VHL)" ... "VHL gene", "Npc1 mutant mice": the gene
                 removed.add(existing.id)
-            elif any(covered[m.start() : m.end()]):
+            elif any(covered[start:end]):
                 continue
-            attrs = {k: v for k, v in get_nl(long_form).items() if k not in ("start", "end")}
+            attrs = {k: v for k, v in nl[id(long_form)].items() if k not in ("start", "end")}
             attrs["source"] = "abbreviation"
-            span = new_span(doc, m.start(), m.end(), long_form.label_, str(attrs.get("norm_id", "")))
+            span = new_span(doc, start, end, long_form.label_, str(attrs.get("norm_id", "")))
             if span is not None:
-                set_nl(span, {"start": m.start(), "end": m.end(), **attrs})
+                set_nl(span, {"start": start, "end": end, **attrs})
                 kept.append(span)
-        _set_rules(doc, [s for s in kept if s.id not in removed])
-        return doc
+        return [s for s in kept if s.id not in removed]
+
+
+def _occurrences(text: str, shorts: Iterable[str]) -> list[tuple[int, int, str]]:
+    r"""Whole-word occurrences of the short forms, left to right, not overlapping, the longest first where two
+    start together: what the alternation ``(?<![\w-])(SF1|SF2|...)(?![\w-])`` finds, without compiling a
+    pattern per document."""
+    best: dict[int, str] = {}
+    for short in sorted(shorts, key=len, reverse=True):
+        at = text.find(short)
+        while at >= 0:
+            if at not in best and not _word_char(text, at - 1) and not _word_char(text, at + len(short)):
+                best[at] = short
+            at = text.find(short, at + 1)
+    found: list[tuple[int, int, str]] = []
+    free = 0
+    for at in sorted(best):
+        if at >= free:
+            free = at + len(best[at])
+            found.append((at, free, best[at]))
+    return found
+
+
+def _word_char(text: str, i: int) -> bool:
+    r"""Whether text[i] exists and is a word character or a hyphen (regex ``[\w-]``)."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_-")
 
 
 # Words after a symbol that make it the gene even where the text defined it as a disease's abbreviation.
@@ -544,22 +694,28 @@ class DrugClassComponent:
         )
         term = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in sorted(terms, key=len, reverse=True))
         self.terms = re.compile(rf"(?<![\w-])(?:{term})(?![\w-])", re.IGNORECASE) if term else None
+        self.folded = _folded_or_none(self.after_gene, self.terms)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         spans = _rules(doc)
+        after_gene, terms, scanned = self.after_gene, self.terms, text
+        if self.folded is not None and text.isascii():  # the same matches, faster: see `outcomes.folded`
+            after_gene, terms = self.folded
+            scanned = text.lower()
         found: list[tuple[int, int, str]] = []
         for s in spans:
             if s.label_ != "Gene":
                 continue
-            start, end = get_nl(s)["start"], get_nl(s)["end"]
-            m = self.after_gene.match(text, end)
+            attrs = get_nl(s)
+            start, end = attrs["start"], attrs["end"]
+            m = after_gene.match(scanned, end)
             if m is not None:
                 name = re.sub(r"\s+", " ", text[start : m.end()])
                 found.append((start, m.end(), name))
-        if self.terms is not None:
-            for m in self.terms.finditer(text):
-                found.append((m.start(), m.end(), re.sub(r"\s+", " ", m.group(0))))
+        if terms is not None:
+            for m in terms.finditer(scanned):
+                found.append((m.start(), m.end(), re.sub(r"\s+", " ", text[m.start() : m.end()])))
         if not found:
             return doc
         taken = bytearray(len(text))
@@ -590,6 +746,19 @@ class DrugClassComponent:
                 spans.append(span)
         _set_rules(doc, spans)
         return doc
+
+
+def _folded_or_none(
+    after_gene: re.Pattern[str], terms: re.Pattern[str] | None
+) -> tuple[re.Pattern[str], re.Pattern[str] | None] | None:
+    """The drug-class patterns folded to lower case (`neurolit.ner.outcomes.folded`), or None when the
+    configured heads or terms cannot be."""
+    from neurolit.ner.outcomes import folded
+
+    try:
+        return folded(after_gene.pattern), (folded(terms.pattern) if terms is not None else None)
+    except ValueError:
+        return None
 
 
 def _class_name(name: str) -> str:
@@ -646,19 +815,23 @@ class OutcomeComponent:
     def __call__(self, doc: Doc) -> Doc:
         from neurolit.ner.outcomes import find_outcomes
 
-        for o in find_outcomes(doc_text(doc)):
-            add_span(
-                doc,
+        cues = [
+            (
                 o.start,
                 o.end,
                 "Outcome",
-                norm_id=o.response,
-                norm_name=o.response,
-                response=o.response,
-                polarity=o.polarity,
-                negated=o.negated,
-                hedged=o.hedged,
+                {
+                    "norm_id": o.response,
+                    "norm_name": o.response,
+                    "response": o.response,
+                    "polarity": o.polarity,
+                    "negated": o.negated,
+                    "hedged": o.hedged,
+                },
             )
+            for o in find_outcomes(doc_text(doc))
+        ]
+        add_spans(doc, cues)
         return doc
 
 
@@ -666,15 +839,19 @@ class EntitiesComponent:
     """Final step: Mention records in Doc._.mentions, and the longest non-overlapping spans as doc.ents."""
 
     def __call__(self, doc: Doc) -> Doc:
+        from spacy.strings import get_string_id
         from spacy.util import filter_spans
 
         key = FINAL_KEY if FINAL_KEY in doc.spans else RULES_KEY
-        spans = list(doc.spans[key]) if key in doc.spans else []
+        spans = _rules(doc) if key == RULES_KEY else list(doc.spans[key])
+        doc.user_data.pop(SPANS_KEY, None)  # a reference cycle through the doc (see `_rules`)
+        labels = [span.label for span in spans]
+        names = {label: doc.vocab.strings[label] for label in set(labels)}  # label_ decodes on every access
         seen: set[tuple[int, int, str, str, str]] = set()
         mentions: list[Mention] = []
         text = doc_text(doc)
-        for span in spans:
-            mention = span_mention(text, span)
+        for span, label in zip(spans, labels, strict=True):
+            mention = span_mention(text, span, names[label])
             ident = (mention.start, mention.end, mention.label, mention.norm_id, mention.gene)
             if ident in seen:
                 continue
@@ -682,7 +859,10 @@ class EntitiesComponent:
             mentions.append(mention)
         mentions.sort(key=lambda m: (m.start, m.end, m.label))
         doc._.mentions = mentions
-        doc.ents = filter_spans([s for s in spans if s.label_ != "Outcome"])
+        outcome = get_string_id("Outcome")
+        entities = [span for span, label in zip(spans, labels, strict=True) if label != outcome]
+        # what `doc.ents = ...` does, without the setter building every Span a second time
+        doc.set_ents(filter_spans(entities), default="outside")
         return doc
 
 

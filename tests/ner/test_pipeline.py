@@ -135,3 +135,47 @@ def test_two_megabyte_abstract(annotator: NerAnnotator) -> None:
     mentions = annotator.annotate_text(text)
     _assert_offsets(text, mentions)
     assert sum(1 for m in mentions if m.label == "Drug") == text.count("crizotinib")
+
+
+def test_rules_spans_follow_every_change_of_the_group(annotator: NerAnnotator) -> None:
+    from neurolit.ner.pipeline import RULES_KEY, _rules, add_span, add_spans, get_nl, make_doc
+
+    doc = make_doc(annotator.nlp, "EGFR and ALK in lung cancer.")
+    assert doc.user_data and _rules(doc) == []
+    made = add_spans(doc, [(0, 4, "Gene", {"norm_id": "1956"}), (9, 12, "Gene", {"norm_id": "238"})])
+    assert [s.text for s in _rules(doc)] == ["EGFR", "ALK"] == [s.text for s in doc.spans[RULES_KEY]]
+    assert [get_nl(s) for s in made if s is not None] == [
+        {"start": 0, "end": 4, "norm_id": "1956", "source": "rules"},
+        {"start": 9, "end": 12, "norm_id": "238", "source": "rules"},
+    ]
+    # written around the helpers: appended to the group, or the group replaced
+    doc.spans[RULES_KEY].append(doc.char_span(16, 27, label="Disease"))
+    assert [s.text for s in _rules(doc)] == ["EGFR", "ALK", "lung cancer"]
+    doc.spans[RULES_KEY] = [doc[0:1]]
+    assert [s.text for s in _rules(doc)] == ["EGFR"]
+    assert add_span(doc, 5, 8, "Gene", norm_id="x") is not None
+    assert [s.text for s in _rules(doc)] == ["EGFR", "and"]
+    ids = [s.id for s in _rules(doc)]
+    assert len(set(ids)) == len(ids)
+
+
+def test_annotate_text_and_a_pipeline_call_agree(annotator: NerAnnotator) -> None:
+    text = "Crizotinib (PF-02341066) in ALK-positive non-small-cell lung cancers; EGFR L858R."
+    assert annotator.annotate_text(text) == list(annotator.nlp(text)._.mentions)
+
+
+def test_an_annotated_doc_is_freed_without_the_garbage_collector(annotator: NerAnnotator) -> None:
+    import gc
+    import weakref
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = annotator.nlp("EGFR L858R in non-small cell lung cancer (NSCLC); NSCLC responded to erlotinib.")
+        assert doc._.mentions
+        ref = weakref.ref(doc)
+        del doc
+        assert ref() is None  # no reference cycle through doc.user_data
+    finally:
+        if enabled:
+            gc.enable()
