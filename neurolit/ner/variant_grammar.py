@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from neurolit.ner import variant_normalize as vn
 
@@ -52,10 +53,20 @@ class Lead:
     on_lower: bool = False
     regex: bool = False
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # what its occurrences are cached under: leads that differ only in their backs (a gate's and its rule's)
+    # share one compiled pattern (`_lead_pattern`), hence one scan
+    key: tuple[int, bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         literal = self.literal if self.regex else re.escape(self.literal)
-        object.__setattr__(self, "pattern", re.compile(literal + self.context))
+        object.__setattr__(self, "pattern", _lead_pattern(literal + self.context))
+        object.__setattr__(self, "key", (id(self.pattern), self.on_lower))
+
+
+@cache
+def _lead_pattern(pattern: str) -> re.Pattern[str]:
+    """One compiled object per lead pattern: leads that differ only in their backs share their scan."""
+    return re.compile(pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +84,15 @@ class Rule:
     at_hits: tuple[int, ...] = ()
     # where its matches can start (over the lower-cased text for an IGNORECASE rule); see `Lead`
     leads: tuple[Lead, ...] = ()
-    # more GATES every match contains (rarer than `gate`): the rule is skipped when one does not hit
+    # more GATES the text contains wherever the rule matches (rarer than `gate`, or cheaper): the rule is
+    # skipped when one does not hit
     requires: tuple[str, ...] = ()
+    # the places among `at_hits` worth trying, from the text around each hit (a cheap test instead of a regex
+    # match at every offset); None: all of them
+    hit_starts: Callable[[str, list[int]], list[int]] | None = None
+    # its leads are cheaper to find than its gate: the rule is skipped without searching for the gate when
+    # they do not occur
+    leads_first: bool = False
 
 
 # ---------------------------------------------------------------------------------------------- tokens
@@ -549,6 +567,7 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
     ),
     "aa3_num": (re.compile(rf"(?:{_AA3_LOWER})\s?\(?\d"), True),
     "aa1_num": (re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d"), False),
+    "slash": (re.compile(r"/"), False),
     "aa_num": (re.compile(rf"[acdefghiklmnpqrstvwy]\d|(?:{_AA3_LOWER})\d"), True),
     "aa_name": (re.compile(rf"{_AA_NAMES_LOWER}"), True),
     "aa_num_or_name": (
@@ -657,7 +676,8 @@ GATE_LEADS: dict[str, tuple[Lead, ...]] = {
                 ("uplication", "uplication", 1),
             )
         ),
-        *(Lead(part, (1,), rf"(?<=[dio]{part})(?=[ACGT]{{2}})") for part in ("el", "ns", "up")),
+        # "delGT", "insAC": found from the first of the two capitals (rarer than "el", "ns", "up": one scan)
+        Lead("[ACGT]", (3,), r"(?<=[dio](?:el|ns|up)[ACGT])(?=[ACGT])", regex=True),
     ),
     "op_first_anchor": (
         Lead("el", (1,), r"(?<=[di]el)(?=\s?\d)"),
@@ -725,11 +745,105 @@ def _fusion_lead(separator: str) -> Lead:
     return Lead(separator, tuple(range(2, 12)), rf"{after_symbol}(?:{before_3p}|{after_5p})")
 
 
+# The position of "Arg158Pro", "p.Val600Glu", "Gln (61) His": its first digit right after a 3-letter code and
+# an optional space and bracket; the match starts at the code (3-5 characters before the digit) or at "p." / "p. "
+# before it. Digits are far rarer than letters: one scan finds them all, on the text itself (any case, any text).
+PROTEIN_3_LEADS = (
+    Lead(
+        "[1-9]",
+        tuple(range(3, 9)),
+        # a lower-case letter first: one character test rejects most digits before the codes are tried (2x faster)
+        rf"(?:(?<=[a-z][1-9])|(?<=[a-z][\s(][1-9])|(?<=[a-z]\s\([1-9]))"
+        rf"(?:(?<={AA3}[1-9])|(?<={AA3}[\s(][1-9])|(?<={AA3}\s\([1-9]))",
+        regex=True,
+    ),
+)
+# The keyword rules, tried only where a gate's word occurs (the same scans as their gates'), at the distances a
+# leading optional word can put it from the match's start: "activating mutation", "kinase domain variants",
+# "high-level gene copy number gain", "homozygously deleted", "biallelic loss".
+_GENERIC_PREFIXES = (
+    *("activating", "oncogenic", "somatic", "germline", "sensitizing", "sensitising", "driver", "point"),
+    *("missense", "hotspot", "kinase domain"),
+)
+_GENERIC_LEADS = _lower(
+    "muta", "alter", "variant", backs=tuple(sorted({0, *(len(w) + 1 for w in _GENERIC_PREFIXES)}))
+)
+_CNV_PREFIXES = ("", "focal ", "high-level ", "low-level ", "gene ", "genomic ")
+# from the start of the event words to the gate's word: "(high |increased )(gene )copy", "homozygous(ly) ",
+# "biallelic "
+_CNV_WORD_BACKS = (0, 5, 10, 15, 11, 13)
+_CNV_LEADS = _lower(
+    "amplif",
+    "gain",
+    "loss",
+    "delet",
+    "copy",
+    backs=tuple(sorted({len(p) + back for p in _CNV_PREFIXES for back in _CNV_WORD_BACKS})),
+)
+
+
+# Bare DNA changes start a number ("677C>T", "-308 G/A", "5504delA", "-308A allele") not preceded by a word,
+# a number or an HGVS string (`START`): one scan for number starts followed by the rest of the shape.
+def _number_start_lead(rest: str) -> Lead:
+    return Lead(r"[\-+*\d]", (0,), rf"(?<![\w.+\-][\-+*\d])(?={rest})", regex=True)
+
+
+_BARE_SUB_LEADS = (_number_start_lead(r"\d*(?:\s?[+\-]\s?\d+)?(?:,\s|\s)?\(?[ACGT]"),)
+_BARE_EDIT_LEADS = (_number_start_lead(r"\d*(?:[+\-]\d+)?(?:[_\-]\d+)?\s?(?:del|ins|dup)"),)
+_ALLELE_LEADS = (_number_start_lead(r"\d+\s?[ACGT]"), Lead("IVS"))
+# "ex19del", "exon 20ins", "del19": the gate's leads (the same scans), 1-6 characters after the start ("Exon",
+# the exon number) or at it
+_EXON_SHORT_LEADS = (
+    *_lower("del", "ins", backs=tuple(range(7)), context=r"(?:(?<=\d{w})|(?=\s?(?:19|20)))"),
+    *_lower("dup", "skip", backs=tuple(range(1, 7)), context=r"(?<=\d{w})"),
+)
+# "deletions in exon 19": "exon" after the event word, a preposition and an optional "the "
+_EXON_EVENTS = ("deletion", "deletions", "insertion", "insertions", "duplication", "duplications", "skipping")
+_EXON_AFTER_BACKS = {
+    len(event) + len(prep) + 2 + the
+    for event in (*_EXON_EVENTS, "mutation", "mutations")
+    for prep in ("in", "of", "within")
+    for the in (0, 4)
+}
+_EXON_AFTER_LEADS = (Lead("exon", tuple(sorted(_EXON_AFTER_BACKS)), on_lower=True),)
+
+
+def _p_dot_starts(text: str, hits: list[int]) -> list[int]:
+    """`at_hits` (0, 2, 3) of protein_1, the last two only after "p." ("p.V600E", "p. V600E")."""
+    starts = {*hits}
+    for hit in hits:
+        starts.update(hit - back for back in (2, 3) if hit >= back and text.startswith("p.", hit - back))
+    return sorted(starts)
+
+
+_SYMBOL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _symbol_starts(text: str, hits: list[int]) -> list[int]:
+    """`at_hits` 1-8 of protein_glued, only where the gene symbol can start: the symbol is capitals and digits
+    (a digit may be any decimal digit) and no word character comes before it, so only the start of the run of
+    such characters before the hit can match."""
+    starts = set()
+    for hit in hits:
+        at = hit
+        while at > 0 and hit - at < 8 and (text[at - 1] in _SYMBOL_CHARS or text[at - 1].isdecimal()):
+            at -= 1
+        if at < hit:
+            starts.add(at)
+    return sorted(starts)
+
+
 _P = r"(?P<p>p\.\s?)"
 _POS = r"(?P<pos>[1-9]\d{0,6})"
 
 RULES: tuple[Rule, ...] = (
-    Rule("rs", re.compile(rf"(?<![\w.])[Rr][Ss]\s?#?(?P<id>\d{{3,10}}){END}"), _b_rs, gate="rs"),
+    Rule(
+        "rs",
+        re.compile(rf"(?<![\w.])[Rr][Ss]\s?#?(?P<id>\d{{3,10}}){END}"),
+        _b_rs,
+        gate="rs",
+        leads=(Lead("rs", (0,), r"(?=\s?#?\d{3})", on_lower=True),),
+    ),
     # --- DNA, HGVS-like
     Rule(
         "dna_hgvs_sub",
@@ -777,6 +891,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_dna_bare_sub,
         gate="nuc_arrow",
+        leads=_BARE_SUB_LEADS,
     ),
     Rule(
         "dna_nuc_pos_nuc",
@@ -793,6 +908,7 @@ RULES: tuple[Rule, ...] = (
         _b_dna_bare_edit,
         gate="edit",
         requires=("indel_anchor",),
+        leads=_BARE_EDIT_LEADS,
     ),
     Rule(
         "dna_op_first",
@@ -845,6 +961,8 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_protein_3,
         gate="aa3_num",
+        leads=PROTEIN_3_LEADS,
+        leads_first=True,
     ),
     Rule(
         "protein_1",
@@ -852,6 +970,7 @@ RULES: tuple[Rule, ...] = (
         _b_protein_1,
         gate="aa1_num",
         at_hits=(0, 2, 3),  # V600E, p.V600E, p. V600E
+        hit_starts=_p_dot_starts,
     ),
     Rule(
         "protein_glued",
@@ -866,6 +985,7 @@ RULES: tuple[Rule, ...] = (
         ),
         gate="aa1_num",
         at_hits=tuple(range(1, 9)),  # the gene symbol (1-8 characters) before the change
+        hit_starts=_symbol_starts,
     ),
     Rule(
         "protein_name",
@@ -920,6 +1040,7 @@ RULES: tuple[Rule, ...] = (
         lambda m: None,  # expanded in find_variants (one match per alternative)
         gate="aa1_num",
         at_hits=(0,),
+        requires=("slash",),
     ),
     Rule(
         "protein_position_pair",
@@ -929,6 +1050,7 @@ RULES: tuple[Rule, ...] = (
         _b_position_only,
         gate="aa1_num",
         at_hits=(0,),
+        requires=("slash",),
     ),
     Rule(
         "protein_position_pair2",
@@ -939,6 +1061,7 @@ RULES: tuple[Rule, ...] = (
         lambda m: ("substitution", f"p.{m['ref'] or m['ref2']}{m['pos'] or m['pos2']}"),
         gate="aa1_num",
         at_hits=(0,),
+        requires=("slash",),
     ),
     Rule(
         "protein_position_mutation",
@@ -1012,6 +1135,7 @@ RULES: tuple[Rule, ...] = (
         _b_dna_allele,
         gate="num_nuc",
         requires=("allele_shape",),
+        leads=_ALLELE_LEADS,
     ),
     Rule(
         "protein_allele",
@@ -1038,6 +1162,7 @@ RULES: tuple[Rule, ...] = (
         ),
         lambda m: ("dna_change", vn.dna_substitution("c", m["pos"], m["ref"], m["alt"])),
         gate="nuc_arrow",
+        leads=(Lead("-", (0,), r"(?<=[A-Za-z0-9]-)(?=\d{2,5}\s?[ACGT])"),),
     ),
     # --- sized indels ("22-bp deletion", "deletion of 37,410 bp", "dup24bp", "Delta32")
     Rule(
@@ -1062,6 +1187,9 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_delta,
         gate="delta",
+        # "DD" may overlap itself ("DDD"), but only the first D of a run can start a match (the lookbehind), and
+        # a scan finds every such first D
+        leads=(Lead("elta", (1,)), Lead("Δ"), Lead("DD", regex=True)),
     ),
     # --- nucleotide strings deleted/inserted ("TGAG deletion", "the C deletion", "delTTCA")
     Rule(
@@ -1100,6 +1228,7 @@ RULES: tuple[Rule, ...] = (
         ),
         _b_exon,
         gate="exon",
+        leads=_EXON_AFTER_LEADS,
     ),
     Rule(
         "exon_short",
@@ -1109,6 +1238,7 @@ RULES: tuple[Rule, ...] = (
         ),
         lambda m: ("exon", vn.exon_event(m["exon"] or m["exon2"], m["ev"] or m["ev2"])),
         gate="exon_short",
+        leads=_EXON_SHORT_LEADS,
     ),
     # --- fusions and rearrangements
     Rule(
@@ -1132,6 +1262,7 @@ RULES: tuple[Rule, ...] = (
         _b_fusion_word,
         requires_gene=True,
         gate="fusion_word",
+        leads=_lower("rearrang", "fusion", "transloc", backs=(0, 5)),  # after an optional "gene "
     ),
     Rule(
         "fusion_positive",
@@ -1164,6 +1295,7 @@ RULES: tuple[Rule, ...] = (
         _b_cnv,
         requires_gene=True,
         gate="cnv",
+        leads=_CNV_LEADS,
         windowed=True,
     ),
     Rule(
@@ -1199,6 +1331,7 @@ RULES: tuple[Rule, ...] = (
         _b_generic,
         requires_gene=True,
         gate="generic",
+        leads=_GENERIC_LEADS,
         windowed=True,
     ),
 )

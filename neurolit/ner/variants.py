@@ -78,6 +78,8 @@ def find_variants(text: str) -> list[VariantMatch]:
     for index, (rule, scanner) in enumerate(zip(RULES, _scanners(), strict=True)):
         if not all(gates.hit(gate) for gate in rule.requires):  # the rarer gates first
             continue
+        if rule.leads_first and (ascii_ or not rule.leads[0].on_lower) and not gates.starts(rule.leads):
+            continue
         if not rule.windowed and rule.gate and not gates.hit(rule.gate):
             continue
         if rule.at_hits:
@@ -215,7 +217,7 @@ class _GateHits:
         self._hit: dict[str, bool] = {}
         self._hits: dict[str, list[tuple[int, int]]] = {}
         self._windows: dict[str, list[tuple[int, int]]] = {}
-        self._found: dict[int, list[int]] = {}  # id(lead) → where it occurs
+        self._found: dict[tuple[int, bool], list[int]] = {}  # where a lead's pattern (`Lead.key`) occurs
         self._starts: dict[int, list[int]] = {}  # id(leads) → where the patterns with these leads can start
 
     def hit(self, gate: str) -> bool:
@@ -259,22 +261,28 @@ class _GateHits:
     def starts(self, leads: Sequence[Lead]) -> list[int]:
         """Every place, in order, where a match of a pattern with these leads can start (see `Lead`)."""
         # keyed by id: leads are module constants, and hashing a dataclass per lookup costs more than a scan
-        if id(leads) not in self._starts:
+        found = self._starts.get(id(leads))
+        if found is None:
             starts: set[int] = set()
             for lead in leads:
-                starts.update(
-                    at - back for at in self._occurrences(lead) for back in lead.backs if at >= back
-                )
-            self._starts[id(leads)] = sorted(starts)
-        return self._starts[id(leads)]
+                occurrences = self._occurrences(lead)
+                for back in lead.backs if occurrences else ():
+                    starts.update(map(back.__rsub__, occurrences) if back else occurrences)  # at - back, in C
+            found = sorted(starts)
+            if found and found[0] < 0:  # a back reaching before the text
+                del found[: bisect_left(found, 0)]
+            self._starts[id(leads)] = found
+        return found
 
     def _occurrences(self, lead: Lead) -> list[int]:
-        if id(lead) not in self._found:
+        found = self._found.get(lead.key)
+        if found is None:
             searched = self.lower if lead.on_lower else self.text
             # most literals do not occur at all: `in` says so faster than a regex scan
-            found = lead.regex or lead.literal in searched
-            self._found[id(lead)] = [m.start() for m in lead.pattern.finditer(searched)] if found else []
-        return self._found[id(lead)]
+            present = lead.regex or lead.literal in searched
+            found = [m.start() for m in lead.pattern.finditer(searched)] if present else []
+            self._found[lead.key] = found
+        return found
 
     def _may_hit(self, gate: str) -> bool:
         prefilter = GATE_PREFILTERS.get(gate)
@@ -336,7 +344,10 @@ def _rule_matches(
 
 def _match_at(rule: Rule, text: str, hits: list[int]) -> list[re.Match[str]]:
     """``list(rule.pattern.finditer(text))`` for a rule whose matches start only at its `at_hits` offsets."""
-    starts = sorted({hit - back for hit in hits for back in rule.at_hits if hit >= back})
+    if rule.hit_starts is not None:
+        starts = rule.hit_starts(text, hits)
+    else:
+        starts = sorted({hit - back for hit in hits for back in rule.at_hits if hit >= back})
     found = _finditer_at(rule.pattern, text, starts)
     return list(rule.pattern.finditer(text)) if found is None else found
 

@@ -29,6 +29,11 @@ _PIECES = [
     *("EML4-ALK", "BCR::ABL1", "TMPRSS2 - ERG", "FGFR3–TACC3", "EGFR-positive", "KRAS positive", "ALK"),
     *("overexpression", "high expression", "wild-type", "WT", "mutations", "mutant", "alterations"),
     *("variants", "amplification", "copy number", "loss", "gain", "fusion", "rearranged", "by", "C"),
+    *("activating ", "kinase domain ", "homozygously deleted", "biallelic loss", "high-level ", "increased "),
+    *("gene ", "focal ", "non-", "deletions in ", "mutation within the ", "Exon 20ins", "translocation"),
+    *("CD8A12V", "KIT", "NRAS", "MET", "H1975", "٣", "p. ", "p.", "ABCDEFGHIJV600E", "p.p.V600E", "_"),
+    *("rs#1234", "rs 1799", "TNFA-863C > A", "DDD32", "Δ32", "Delta"),
+    *("Arg 158 Pro", "p.Val600Glu", "Gln (61) His", "Ter", "5504delA", "-308 G/A", "IVS3-48C", "*1", ", "),
     *("1", "19", "20", "308", "A", "G", "T", "+", "-", ">", "→", "/", "–", ".", ",", "(", ")", " ", "\n"),
     "x",
 ]
