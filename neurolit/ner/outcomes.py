@@ -296,10 +296,16 @@ _CUE_PATTERN = re.compile(
 _CUE_ALTERNATIVES = "|".join(pattern for pattern, _, _ in _CUES)
 
 
+# Letters the scan's guard tests before trying the alternatives: 5 rather than 3 rejects more word starts early
+# (scan 0.057 → 0.050 ms per abstract; longer guards gain nothing more).
+_GUARD_LENGTH = 5
+
+
 def _cue_patterns(flags: int, fold: bool) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
     """The scanning pattern and the per-class patterns, case-insensitive or folded (see `folded`)."""
     alternatives = folded(_CUE_ALTERNATIVES).pattern if fold else _CUE_ALTERNATIVES
-    scan = re.compile(rf"(?<![\w-]){prefix_guard(alternatives, flags)}(?:{alternatives})(?![\w-])", flags)
+    guard = prefix_guard(alternatives, flags, _GUARD_LENGTH)
+    scan = re.compile(rf"(?<![\w-]){guard}(?:{alternatives})(?![\w-])", flags)
     classes = [rf"(?:{pattern})(?![\w-])" for pattern, _, _ in _CUES]
     return scan, tuple(folded(c) if fold else re.compile(c, flags) for c in classes)
 
@@ -339,20 +345,27 @@ _WINDOW = 160
 def find_outcomes(text: str) -> list[OutcomeMatch]:
     """Outcome cues in `text`, left to right, with exact offsets, negation and hedging."""
     out: list[OutcomeMatch] = []
-    for start, end, index in _cue_spans(text):
+    cues = _cue_spans(text)
+    if not cues:
+        return out
+    scanned, context = text, _CONTEXT_PATTERNS
+    if text.isascii():  # the same matches, faster: see `folded`
+        scanned, context = text.lower(), _folded_context()
+    negation_before, negation_after, no_subject, response_word, hedge, clause_break = context
+    for start, end, index in cues:
         _, response, polarity = _CUES[index]
-        before = _clause_before(text, start)
+        before = _clause_before(scanned, start, clause_break)
         negated = (
-            bool(_NEGATION_BEFORE.search(before))
-            or bool(_NEGATION_AFTER.match(text, end, end + 60))
-            or (response == "sensitivity" and bool(_NO_SUBJECT_BEFORE.search(before)))
+            bool(negation_before.search(before))
+            or bool(negation_after.match(scanned, end, end + 60))
+            or (response == "sensitivity" and bool(no_subject.search(before)))
         )
         if response == "no_response" and negated:
             negated = False  # "no response" carries its own negation; "not refractory" is rare and ambiguous
-        elif negated and response == "sensitivity" and _RESPONSE_WORD.match(text, start, end):
+        elif negated and response == "sensitivity" and response_word.match(scanned, start, end):
             # "none had an objective response", "No patient ... responded": a response denied is no response
             response, polarity, negated = "no_response", "resistance", False
-        hedged = bool(_HEDGE.search(before))
+        hedged = bool(hedge.search(before))
         out.append(OutcomeMatch(start, end, text[start:end], response, polarity, negated, hedged))
     return out
 
@@ -388,9 +401,34 @@ def _folded_patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[re.Patte
     return folded(_GATE.pattern), *_cue_patterns(0, fold=True)
 
 
-def _clause_before(text: str, start: int) -> str:
+# The patterns around a cue (negation, hedging, clause breaks), in the order `find_outcomes` unpacks them.
+_CONTEXT_PATTERNS: tuple[re.Pattern[str], ...] = (
+    _NEGATION_BEFORE,
+    _NEGATION_AFTER,
+    _NO_SUBJECT_BEFORE,
+    _RESPONSE_WORD,
+    _HEDGE,
+    _CLAUSE_BREAK,
+)
+
+
+# _CLAUSE_BREAK folded, written to start with one character class so that the regex engine skips ahead to the
+# next candidate itself (3x faster): the word boundary before "but" etc. becomes a lookbehind after its first
+# letter. Same matches and ends on lower-cased text (tests/ner/test_fast_scanning.py).
+_CLAUSE_BREAK_SCAN = re.compile(
+    r"[.;!?:bwh](?:(?<=[.;!?:])\s|(?<!\w.)(?:(?<=b)ut|(?<=w)hereas|(?<=w)hile|(?<=h)owever)\b)"
+)
+
+
+@cache
+def _folded_context() -> tuple[re.Pattern[str], ...]:
+    *patterns, _ = (folded(pattern.pattern) for pattern in _CONTEXT_PATTERNS)
+    return (*patterns, _CLAUSE_BREAK_SCAN)
+
+
+def _clause_before(text: str, start: int, clause_break: re.Pattern[str] = _CLAUSE_BREAK) -> str:
     window = _PARENTHESES.sub(" ", text[max(0, start - _WINDOW) : start])  # "(zero of 18; 95% CI, ...)"
-    breaks = list(_CLAUSE_BREAK.finditer(window))
+    breaks = list(clause_break.finditer(window))
     return window[breaks[-1].end() :] if breaks else window
 
 

@@ -62,6 +62,7 @@ _MENTION_FIELDS = (
     "hedged",
 )
 _MENTION_FIELD_SET = frozenset(_MENTION_FIELDS)
+_SPAN_ATTR_SET = _MENTION_FIELD_SET | {"start", "end"}  # the keys of get_nl(span) for a rules span
 
 
 def ner_settings() -> Mapping[str, Any]:
@@ -178,7 +179,12 @@ def span_mention(text: str, span: Span, label: str | None = None) -> Mention:
     # span.start_char/end_char build Token objects: read only when the offsets are not kept
     start = int(attrs["start"]) if "start" in attrs else span.start_char
     end = int(attrs["end"]) if "end" in attrs else span.end_char
-    fields = {k: v for k, v in attrs.items() if k in _MENTION_FIELD_SET}
+    if attrs.keys() <= _SPAN_ATTR_SET:  # the usual case: a copy without the offsets (cheaper than filtering)
+        fields = attrs.copy()
+        fields.pop("start", None)
+        fields.pop("end", None)
+    else:
+        fields = {k: v for k, v in attrs.items() if k in _MENTION_FIELD_SET}
     if "norm_id" not in fields and span.kb_id_:
         fields["norm_id"] = span.kb_id_
     name = cast(EntityLabel, span.label_ if label is None else label)
@@ -288,7 +294,7 @@ class LexiconComponent:
 
     def _dictionary(self, text: str) -> list[tuple[int, int, str, dict[str, Any]]]:
         """The dictionary matches of `text` as (start, end, label, attrs), with the salt/receptor/enzyme rules."""
-        skip = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if _URL_GATE.search(text) else []
+        skip = [(u.start(), u.end()) for u in _URL_RE.finditer(text)] if _url_gate(text) else []
         if ")(" in text:
             skip.extend((k.start(), k.end()) for k in _KARYOTYPE_RE.finditer(text))
         items: list[tuple[int, int, str, dict[str, Any]]] = []
@@ -302,7 +308,8 @@ class LexiconComponent:
                 and _is_salt_formula(text[m.start : m.end])
             ):
                 continue  # "CCl4" (carbon tetrachloride) is not CCL4: a formula written in its own case
-            if m.entry.label == "Drug" and not m.entry.is_class:
+            # the three patterns below start with white space or a hyphen: most drug names are not followed by one
+            if m.entry.label == "Drug" and not m.entry.is_class and _space_or_hyphen(text, m.end):
                 salt = _SALT_RE.match(text, m.end)
                 if salt is not None:
                     # "otilonium bromide", "ketamine hydrochloride", "diclofenac sodium": the salt is the drug
@@ -377,8 +384,9 @@ _ELEMENT_NAMES = {
 # Element symbols that stand alone as a chemical ("Pb levels", "Li treatment"); others need a charge or a salt.
 _BARE_ELEMENTS = frozenset({"Li", "Na", "Mg", "Ca", "Fe", "Cu", "Zn", "Cd", "Pb", "Cr", "Hg"})
 _ELEMENT = "|".join(sorted(_ELEMENT_NAMES, key=len, reverse=True))
+# The one-character lookahead first: it rejects most positions sooner than the lookbehind (scan 0.033 → 0.024 ms).
 _FORMULA_RE = re.compile(
-    rf"(?<![\w+-])(?=[A-Z])(?P<units>(?:(?:{_ELEMENT})(?:\d{{1,2}}|\(\d{{1,2}}\))?){{1,5}})"
+    rf"(?=[A-Z])(?<![\w+-])(?P<units>(?:(?:{_ELEMENT})(?:\d{{1,2}}|\(\d{{1,2}}\))?){{1,5}})"
     r"(?P<charge>\d?\+|\(\d?[+-]\))?(?![\w+(]|\.\d)"
 )
 _ION_PROTEIN_RE = re.compile(
@@ -398,6 +406,11 @@ def _is_salt_formula(units: str) -> bool:
     )
 
 
+def _space_or_hyphen(text: str, i: int) -> bool:
+    r"""Whether text[i] exists and is white space or a hyphen (regex ``[\s-]``)."""
+    return i < len(text) and (text[i].isspace() or text[i] == "-")
+
+
 _RECEPTOR_RE = re.compile(r"(?:[\s-]+[A-Z]{0,3}\d?[A-Za-z]?)?[\s-]+receptors?(?![\w-])")
 # Words after a chemical name that make it part of an enzyme/protein name or a laboratory process.
 _NOT_A_DRUG_AFTER_RE = re.compile(
@@ -408,6 +421,18 @@ _NOT_A_DRUG_AFTER_RE = re.compile(
 )
 _KARYOTYPE_RE = re.compile(r"\b(?:inv|t|del|dup|ins|der|i)\([\w;]+\)\([pq][\w.;]*\)")
 _URL_GATE = re.compile(r"://|www\.|\.(?:com|org|net|gov|edu|int|info|io)\b", re.IGNORECASE)
+_DOMAIN_END = re.compile(r"\.(?:com|org|net|gov|edu|int|info|io)\b")  # the last alternative of _URL_GATE
+
+
+def _url_gate(text: str) -> bool:
+    """`_URL_GATE.search(text)`, 4x faster on ASCII text: its three alternatives searched apart in the lower-cased
+    text, each starting with a literal the regex engine (or `in`) skips ahead to."""
+    if not text.isascii():
+        return _URL_GATE.search(text) is not None
+    lowered = text.lower()
+    return "://" in lowered or "www." in lowered or _DOMAIN_END.search(lowered) is not None
+
+
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|int|info|io)(?:/\S*)?(?![\w])",
     re.IGNORECASE,

@@ -235,3 +235,22 @@ def test_sentence_boundary_scan_matches_the_plain_pattern(text: str) -> None:
         assert [m.span() for m in sentences._BOUNDARY.finditer(subject)] == [
             m.span() for m in plain.finditer(subject)
         ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _ANY_TEXTS, st.sampled_from(["", "see www.Example.ORG/x ", "HTTPS://a.b", "bmj.Com.", "x.iOS", "a.info"])
+)
+def test_url_gate_matches_the_ignorecase_pattern(text: str, address: str) -> None:
+    for subject in (text, address + text, text.replace("(", "." + address)):
+        assert pipeline._url_gate(subject) == (pipeline._URL_GATE.search(subject) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS, st.sampled_from(["", "But ", "; however, ", "whereas", "awhile ", "but.", ": ", "-but "]))
+def test_clause_break_scan_matches_the_folded_pattern(text: str, piece: str) -> None:
+    plain = folded(outcomes._CLAUSE_BREAK.pattern)
+    for subject in (text.lower(), (piece + text + piece).lower(), text.replace(" ", piece).lower()):
+        assert [m.span() for m in outcomes._CLAUSE_BREAK_SCAN.finditer(subject)] == [
+            m.span() for m in plain.finditer(subject)
+        ]

@@ -179,3 +179,20 @@ def test_an_annotated_doc_is_freed_without_the_garbage_collector(annotator: NerA
     finally:
         if enabled:
             gc.enable()
+
+
+def test_span_mention_keeps_only_mention_fields(annotator: NerAnnotator) -> None:
+    from neurolit.ner.pipeline import get_nl, make_doc, new_span, set_nl, span_mention
+
+    text = "EGFR and gefitinib"
+    doc = make_doc(annotator.nlp, text)
+    span = new_span(doc, 0, 4, "Gene", "1956")
+    assert span is not None
+    set_nl(span, {"start": 0, "end": 4, "norm_name": "EGFR", "hgnc_id": "HGNC:3236"})
+    plain = span_mention(text, span)
+    set_nl(span, {**get_nl(span), "model_score": 0.5})  # a key that is no Mention field is left out
+    assert (
+        span_mention(text, span)
+        == plain
+        == Mention(0, 4, "EGFR", "Gene", norm_id="1956", norm_name="EGFR", hgnc_id="HGNC:3236")
+    )
