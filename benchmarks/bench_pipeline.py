@@ -131,6 +131,11 @@ def write_pubmed_xml(articles: list[Any], path: Path) -> None:
 
 def dask_runs(articles: list[Any], workdir: Path, partition_size: int) -> list[dict[str, Any]]:
     """1 and 2 workers with the driver shipping articles (JSONL input), then 2 workers reading XML files."""
+    # The driver writes Parquet parts and the evidence CSV: import those writers first, so the first run's driver
+    # CPU per article does not carry their one-time import (~0.3 CPU-s), a start-up cost like the cluster's.
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
     from neurolit.refresh.extraction import Extractor
     from neurolit.scale.engine import run_dask
 
