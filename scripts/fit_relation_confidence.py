@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from neurolit.logistic import fit_logistic
 from neurolit.records import Triple
 from neurolit.relations.compare import key
 from neurolit.relations.confidence import ConfidenceModel
@@ -28,29 +29,6 @@ from neurolit.relations.extract import RelationExtractor
 
 OUT = Path(__file__).resolve().parent.parent / "neurolit" / "resources" / "relations_confidence.json"
 BINS = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
-
-
-def fit_logistic(
-    x: np.ndarray, y: np.ndarray, l2: float, prior: np.ndarray | None = None
-) -> tuple[np.ndarray, float]:
-    """Newton's method on the log-likelihood with a Gaussian prior centred on `prior` (the bias is free)."""
-    n, d = x.shape
-    xb = np.hstack([x, np.ones((n, 1))])
-    centre = np.zeros(d + 1)
-    if prior is not None:
-        centre[:-1] = prior
-    w = centre.copy()
-    penalty = np.full(d + 1, l2)
-    penalty[-1] = 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        gradient = xb.T @ (p - y) + penalty * (w - centre)
-        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty) + 1e-9 * np.eye(d + 1)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w[:-1], float(w[-1])
 
 
 # Linguistic priors: the sign a feature's weight may take. A weight fitted against its sign is fixed at 0 (the

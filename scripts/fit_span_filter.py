@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from neurolit.formats.pubtator import read_pubtator
+from neurolit.logistic import fit_logistic
 from neurolit.metrics import Counts
 from neurolit.ner.combine import CombinationPolicy, Decision, Item, combine
 from neurolit.ner.span_filter import FEATURES, SpanFilter, filter_additions, span_features
@@ -36,24 +37,6 @@ from neurolit.train.labels import UNKNOWN, load_registry
 Doc = tuple[str, tuple[Item, ...], DocumentPredictions, tuple[Item, ...]]
 OUT = Path(__file__).resolve().parent.parent / "neurolit" / "resources" / "ner_span_filter.json"
 FOLDS = 5
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
-    """Newton's method on the L2-penalised log-likelihood (the bias is not penalised)."""
-    n, d = x.shape
-    xb = np.hstack([x, np.ones((n, 1))])
-    w = np.zeros(d + 1)
-    penalty = np.full(d + 1, l2)
-    penalty[-1] = 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        gradient = xb.T @ (p - y) + penalty * w
-        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty) + 1e-9 * np.eye(d + 1)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w[:-1], float(w[-1])
 
 
 def additions(doc: DocumentPredictions, gate: str, policy: CombinationPolicy) -> list[Decision]:

@@ -18,14 +18,13 @@ so BioRED dev is held out from the fit (figures in docs/evaluation.md, "NER mode
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 from neurolit.errors import ModelError
+from neurolit.logistic import linear_score, read_weights, sigmoid
 from neurolit.ner.combine import Decision, Item
 
 RESOURCE = "ner_span_filter.json"
@@ -58,11 +57,7 @@ class SpanFilter:
     meta: Mapping[str, object] = field(default_factory=dict)
 
     def probability(self, features: Mapping[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        return sigmoid(linear_score(self.weights, self.bias, features))
 
     def accepts(self, features: Mapping[str, float]) -> bool:
         return self.probability(features) >= self.threshold
@@ -70,27 +65,18 @@ class SpanFilter:
 
 def load_span_filter(threshold: float, text: str | None = None) -> SpanFilter:
     """The packaged filter (or one given as JSON text) with the configured threshold."""
-    if text is None:
-        try:
-            text = resources.files("neurolit.resources").joinpath(RESOURCE).read_text(encoding="utf-8")
-        except FileNotFoundError as exc:
-            raise ModelError(
-                f"the NER span filter {RESOURCE} is missing from neurolit/resources; "
-                "run scripts/fit_span_filter.py or set [ner_model] span_filter = false"
-            ) from exc
-    try:
-        data = json.loads(text)
-        weights = {str(k): float(v) for k, v in data["weights"].items()}
-        bias = float(data["bias"])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ModelError(
-            f"the NER span filter is malformed ({exc}); re-create it with scripts/fit_span_filter.py"
-        ) from exc
+    stored = read_weights(
+        RESOURCE,
+        text,
+        what="the NER span filter",
+        missing_hint="run scripts/fit_span_filter.py or set [ner_model] span_filter = false",
+        refit_hint="re-create it with scripts/fit_span_filter.py",
+    )
+    weights, bias = stored.weights, stored.bias
     unknown = set(weights) - set(FEATURES)
     if unknown:
         raise ModelError(f"the NER span filter has unknown features: {', '.join(sorted(unknown))}")
-    meta = {k: v for k, v in data.items() if k not in {"weights", "bias"}}
-    return SpanFilter(weights, bias, threshold, meta)
+    return SpanFilter(weights, bias, threshold, stored.meta)
 
 
 # ------------------------------------------------------------------------------------------- features

@@ -8,13 +8,10 @@ sentences, inferred genes, gene-status phrases, hedges, aims/methods, enrolment,
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 
-from neurolit.errors import ModelError
+from neurolit.logistic import linear_score, read_weights, sigmoid
 
 RESOURCE = "relations_confidence.json"
 
@@ -26,33 +23,19 @@ class ConfidenceModel:
     meta: Mapping[str, object] = field(default_factory=dict)
 
     def score(self, features: Mapping[str, float]) -> float:
-        return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return linear_score(self.weights, self.bias, features)
 
     def probability(self, features: Mapping[str, float]) -> float:
-        z = self.score(features)
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        return sigmoid(self.score(features))
 
 
 def load_confidence_model(text: str | None = None) -> ConfidenceModel:
     """The packaged model, or one given as JSON text."""
-    if text is None:
-        try:
-            text = resources.files("neurolit.resources").joinpath(RESOURCE).read_text(encoding="utf-8")
-        except FileNotFoundError as exc:
-            raise ModelError(
-                f"the relation confidence model {RESOURCE} is missing from neurolit/resources; "
-                "reinstall neurolit or run scripts/fit_relation_confidence.py"
-            ) from exc
-    try:
-        data = json.loads(text)
-        weights = {str(k): float(v) for k, v in data["weights"].items()}
-        bias = float(data["bias"])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ModelError(
-            f"the relation confidence model is malformed ({exc}); "
-            "re-create it with scripts/fit_relation_confidence.py"
-        ) from exc
-    return ConfidenceModel(weights, bias, {k: v for k, v in data.items() if k not in {"weights", "bias"}})
+    stored = read_weights(
+        RESOURCE,
+        text,
+        what="the relation confidence model",
+        missing_hint="reinstall neurolit or run scripts/fit_relation_confidence.py",
+        refit_hint="re-create it with scripts/fit_relation_confidence.py",
+    )
+    return ConfidenceModel(stored.weights, stored.bias, stored.meta)
