@@ -107,7 +107,12 @@ def warm_up_texts(shared: Path, n: int = 200) -> list[str]:
 def settle_tokenizer(nlp: Any, others: list[str]) -> None:
     """The same tokenizer-cache state before every stage that tokenizes: emptied (spaCy's own `_flush_cache`),
     then filled from texts the stage will not read, so no stage re-reads splits an earlier stage cached."""
-    nlp.tokenizer._flush_cache()
+    flush = getattr(nlp.tokenizer, "_flush_cache", None)  # spaCy's own (private) cache reset
+    if flush is None:
+        raise SystemExit(
+            "this spaCy tokenizer has no _flush_cache(); the stages cannot be given the same cache state"
+        )
+    flush()
     consume(nlp.tokenizer.pipe(others))
 
 

@@ -40,6 +40,8 @@ class ContextWords:
 
     protein_heads: frozenset[str]
     gene_heads: frozenset[str]
+    ion_heads: frozenset[str]
+    ions: frozenset[str]
     link_words: frozenset[str]
     deficiency_words: frozenset[str]
     effect_words: frozenset[str]
@@ -48,6 +50,7 @@ class ContextWords:
     residue_words: frozenset[str]
     residue_connectors: frozenset[str]
     residue_window: int
+    residue_max_gap: int
     max_link_tokens: int
     max_subtype_chars: int
 
@@ -59,6 +62,8 @@ class ContextWords:
         return cls(
             protein_heads=words("protein_heads"),
             gene_heads=words("gene_heads"),
+            ion_heads=words("ion_heads"),
+            ions=words("ions"),
             link_words=words("link_words"),
             deficiency_words=words("deficiency_words"),
             effect_words=words("effect_words"),
@@ -67,6 +72,7 @@ class ContextWords:
             residue_words=words("residue_words"),
             residue_connectors=words("residue_connectors"),
             residue_window=int(settings.get("residue_window", 4)),
+            residue_max_gap=int(settings.get("residue_max_gap", 3)),
             max_link_tokens=int(settings.get("max_link_tokens", 8)),
             max_subtype_chars=int(settings.get("max_subtype_chars", 4)),
         )
@@ -96,6 +102,8 @@ class ContextComponent:
             head = self._protein_head(doc, span.end, drug_tokens)
             if head is not None:
                 chain = [s for s in drugs if span.start <= s.start and s.end <= head.i]
+                if _head_word(head) in self.words.ion_heads:  # "lidocaine sodium channel": only "sodium" goes
+                    chain = [s for s in chain if s.text.lower() in self.words.ions]
                 dropped.update(s.id for s in chain)
                 if _head_word(head) in self.words.gene_heads:
                     genes.append((get_nl(span)["start"], self._name_end(doc, head)))
@@ -157,8 +165,13 @@ class ContextComponent:
         last = doc[span.end - 1].lower_
         if not get_nl(span).get("norm_id") and self.words.effect_words.intersection((last, nxt)):
             return True  # "neuroprotective effects", "anticholinesterase activity": a class concept's action
-        # "anxiolytic effect", "anti-arrhythmic property": a class adjective, not a substance ("caffeine effects")
-        return nxt in self.words.effect_words and last.endswith(self.words.adjective_endings)
+        # "anxiolytic effect", "anti-arrhythmic property": a class adjective, not a substance ("caffeine effects");
+        # a mention named as its own normalized name is the substance ("arsenic effects")
+        return (
+            nxt in self.words.effect_words
+            and last.endswith(self.words.adjective_endings)
+            and span.text.lower() != str(get_nl(span).get("norm_name", "")).lower()
+        )
 
     def _sequence_residues(self, doc: Doc, drugs: list[Span]) -> set[int]:
         """Ids of amino-acid mentions that describe a sequence change, not the chemical.
@@ -177,7 +190,9 @@ class ContextComponent:
                 dropped.add(span.id)
         for first, second in itertools.pairwise(residues):
             between = doc[first.end : second.start]
-            if len(between) <= 3 and all(t.lower_ in words.residue_connectors for t in between):
+            if len(between) <= words.residue_max_gap and all(
+                t.lower_ in words.residue_connectors for t in between
+            ):
                 dropped.update((first.id, second.id))
         return dropped
 

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 MODEL_ENV = "NEUROLIT_NER_MODEL"
 COMPONENT = "neurolit_model"
-RULES_KEY, MODEL_KEY, FINAL_KEY = "rules", "model", "final"
+MODEL_KEY, FINAL_KEY = "model", "final"
 
 
 def model_settings() -> Mapping[str, Any]:
@@ -199,7 +199,7 @@ def filter_model_spans(
 def configured_span_filter(settings: Mapping[str, Any] | None = None) -> SpanFilter | None:
     """The filter of the model's additions per [ner_model] span_filter / span_filter_threshold (None: off)."""
     settings = model_settings() if settings is None else settings
-    if not settings.get("span_filter", False):
+    if not settings.get("span_filter", True):
         return None
     threshold = float(settings.get("span_filter_threshold", 0.5))
     if not 0.0 <= threshold <= 1.0:
@@ -264,7 +264,9 @@ class ModelComponent:
         self.score = score
 
     def _gated(self, doc: Doc) -> list[tuple[int, int]]:
-        return self.gate.regions(doc, list(doc.spans[RULES_KEY]) if RULES_KEY in doc.spans else [])
+        from neurolit.ner.pipeline import _rules
+
+        return self.gate.regions(doc, _rules(doc))
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -272,15 +274,17 @@ class ModelComponent:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         from spacy.util import minibatch
 
+        from neurolit.ner.pipeline import doc_text
+
         for batch in minibatch(docs, size=batch_size):
             gated = [self._gated(doc) for doc in batch]
-            texts = [doc.text[s:e] for doc, spans in zip(batch, gated, strict=True) for s, e in spans]
+            texts = [doc_text(doc)[s:e] for doc, spans in zip(batch, gated, strict=True) for s, e in spans]
             found = iter(predict_spans(self.model, texts, self.batch_size))
             for doc, spans in zip(batch, gated, strict=True):
                 model_spans: list[tuple[int, int, str]] = []
                 for s, _ in spans:
                     model_spans.extend((s + a, s + b, label) for a, b, label in next(found))
-                self._apply(doc, filter_model_spans(doc.text, model_spans, self.stop_keys))
+                self._apply(doc, filter_model_spans(doc_text(doc), model_spans, self.stop_keys))
                 yield doc
 
     def _apply(self, doc: Doc, model_spans: Sequence[tuple[int, int, str]]) -> None:
@@ -289,7 +293,9 @@ class ModelComponent:
         # the model spans the policy keeps get their own ``_.nl``.
         plain = [doc.char_span(s, e, label=label, alignment_mode="expand") for s, e, label in model_spans]
         doc.spans[MODEL_KEY] = [span for span in plain if span is not None and len(span)]
-        rules = list(doc.spans[RULES_KEY]) if RULES_KEY in doc.spans else []
+        from neurolit.ner.pipeline import _rules
+
+        rules = list(_rules(doc))
         doc.spans[FINAL_KEY] = combine_spans(
             doc,
             rules,
@@ -322,7 +328,11 @@ def combine_spans(
     rule_items = [_item(s) for s in rules]
     decisions = combine(rule_items, model, policy)
     if span_filter is not None or propagate:
-        decisions = filter_additions(doc.text, rule_items, model, decisions, span_filter, propagate=propagate)
+        from neurolit.ner.pipeline import doc_text
+
+        decisions = filter_additions(
+            doc_text(doc), rule_items, model, decisions, span_filter, propagate=propagate
+        )
     for d in decisions:
         source = rules[d.rule] if d.rule is not None else None
         if source is not None and (d.model is None or _item(source) == Item(d.start, d.end, d.label)):

@@ -290,7 +290,7 @@ _CUE_PATTERN = re.compile(
     re.IGNORECASE,
 )
 # The scanning form of _CUE_PATTERN: the same alternatives in the same order, without the named groups, behind a
-# guard on their first three letters (`prefix_guard`): most word starts are rejected by a few character tests
+# guard on their first letters (`_GUARD_LENGTH`) (`prefix_guard`): most word starts are rejected by a few character tests
 # (2.5x faster). The class of a match is the first class that matches at its start, with the same end: what the
 # named groups of _CUE_PATTERN decide.
 _CUE_ALTERNATIVES = "|".join(pattern for pattern, _, _ in _CUES)

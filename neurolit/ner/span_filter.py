@@ -44,7 +44,6 @@ FEATURES = (
     "in_parentheses",
     "untagged_repeats",
 )
-_WORD_CHAR = re.compile(r"[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,11 @@ def load_span_filter(threshold: float, text: str | None = None) -> SpanFilter:
 
 # ------------------------------------------------------------------------------------------- features
 def occurrences(text: str, name: str) -> list[tuple[int, int]]:
-    """Where `name` occurs in `text` as a whole word (no letter or digit right before or after)."""
+    """Where `name` occurs in `text` as a whole word (no letter or digit, of any script, right before or after:
+    "TNF" does not occur in "TNFα")."""
     if not name.strip():
         return []
-    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])")
+    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])")
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
@@ -102,9 +102,9 @@ def _shape(name: str) -> dict[str, float]:
 
 def _partial_word(text: str, start: int, end: int) -> bool:
     """The span is cut out of a longer word ("cine" of "medicine", "SP-" before a digit)."""
-    before = start > 0 and bool(_WORD_CHAR.match(text[start - 1]))
-    after = end < len(text) and bool(_WORD_CHAR.match(text[end]))
-    return before or after or not _WORD_CHAR.match(text[end - 1])
+    before = start > 0 and text[start - 1].isalnum()
+    after = end < len(text) and text[end].isalnum()
+    return before or after or not text[end - 1].isalnum()
 
 
 def rule_keys(text: str, rules: Sequence[Item]) -> frozenset[tuple[str, str]]:

@@ -501,9 +501,11 @@ def required_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
         return ()
     try:
         parsed = _parser.parse(pattern, flags)
-    except re.error:
+        clauses = _clauses_of(list(parsed), _constants)
+    except (re.error, AttributeError, TypeError, ValueError, IndexError):
+        # a private parser whose opcodes or argument shapes changed: nothing is known, the pattern is searched
         return ()
-    return tuple(frozenset(w.lower() for w in clause) for clause in _clauses_of(list(parsed), _constants))
+    return tuple(frozenset(w.lower() for w in clause) for clause in clauses)
 
 
 def _clauses_of(items: list[Any], constants: Any) -> list[frozenset[str]]:

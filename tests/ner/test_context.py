@@ -51,6 +51,26 @@ def test_chemicals_stay_where_no_protein_head_follows(annotator: NerAnnotator) -
     assert _mentions(annotator, text, "Drug") == ["Cisplatin", "caffeine", "gefitinib", "dopamine"]
 
 
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("Lidocaine sodium channel block was measured.", "Lidocaine"),
+        ("Memantine channel blockade protects neurons.", "Memantine"),
+        ("Intrathecal baclofen pump therapy was started.", "baclofen"),
+        ("Arsenic effects on DNA methylation were studied.", "Arsenic"),
+    ],
+)
+def test_a_drug_before_a_channel_pump_or_effect_word_stays_a_drug(
+    annotator: NerAnnotator, text: str, drug: str
+) -> None:
+    assert any(drug in d for d in _mentions(annotator, text, "Drug"))
+
+
+def test_before_a_channel_only_the_ions_are_dropped(annotator: NerAnnotator) -> None:
+    text = "Verapamil blocks L-type calcium channels."
+    assert _mentions(annotator, text, "Drug") == ["Verapamil"]
+
+
 def test_deficiency_and_effect_phrases_are_not_substances(annotator: NerAnnotator) -> None:
     text = "She had folate deficiency; the drug showed an anxiolytic effect and neuroprotective effects."
     assert _mentions(annotator, text, "Drug") == []

@@ -26,6 +26,8 @@ def find(name: str, nth: int = 0) -> tuple[int, int]:
 def test_occurrences_are_whole_words() -> None:
     assert occurrences("cine in medicine; cine.", "cine") == [(0, 4), (18, 22)]
     assert occurrences("abc", "  ") == []
+    # letters of any script count as word characters: "TNF" does not occur inside "TNFα" or "αTNF"
+    assert occurrences("TNFα, αTNF and TNF.", "TNF") == [(15, 18)]
 
 
 def test_features_of_a_repeated_code_tagged_once() -> None:
