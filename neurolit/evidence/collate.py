@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from neurolit.evidence.schema import SCHEMA_VERSION, triple_id
+from neurolit.files import atomic_path
 from neurolit.records import Triple
 
 if TYPE_CHECKING:
@@ -102,9 +103,6 @@ def collated_frame(triples: Iterable[Triple]) -> pd.DataFrame:
 def write_collated(triples: Iterable[Triple], path: str | Path) -> int:
     """Write the collated view as CSV (atomically). Returns the row count."""
     frame = collated_frame(triples)
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    frame.to_csv(tmp, index=False)
-    tmp.replace(out)
+    with atomic_path(Path(path)) as tmp:
+        frame.to_csv(tmp, index=False)
     return len(frame)

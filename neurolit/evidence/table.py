@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from neurolit.errors import InputError
 from neurolit.evidence.schema import COLUMNS, SCHEMA_VERSION, row_to_triple, triple_to_row
+from neurolit.files import atomic_path
 from neurolit.records import Triple
 
 if TYPE_CHECKING:
@@ -29,11 +30,8 @@ def write_evidence(triples: Iterable[Triple], path: str | Path) -> int:
             rows[str(row["triple_id"])] = row
     frame = pd.DataFrame(list(rows.values()), columns=list(COLUMNS))
     frame = frame.sort_values(["pmid", "gene", "variant", "drug", "significance"], kind="stable")
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    frame.to_csv(tmp, index=False)
-    tmp.replace(out)
+    with atomic_path(Path(path)) as tmp:
+        frame.to_csv(tmp, index=False)
     return len(frame)
 
 

@@ -6,12 +6,11 @@ republishes a file under the same name with a different MD5, it is downloaded an
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from neurolit.errors import StoreError
+from neurolit.files import open_wal_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -56,16 +55,12 @@ class MirrorState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"cannot open the mirror state {path}: {exc}; check NEUROLIT_HOME permissions, or "
-                "delete the file to start the mirror afresh"
-            ) from exc
+        self._db = open_wal_database(
+            path,
+            _SCHEMA,
+            what="the mirror state",
+            remedy="check NEUROLIT_HOME permissions, or delete the file to start the mirror afresh",
+        )
 
     def close(self) -> None:
         self._db.close()

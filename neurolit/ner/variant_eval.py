@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from neurolit.errors import InputError
+from neurolit.formats.pubtator import PubTatorAnnotation, read_pubtator
 from neurolit.metrics import Counts
 from neurolit.ner.variant_normalize import aa_one, key_for_comparison, variant_category
 from neurolit.ner.variants import VariantMatch, find_variants
@@ -56,13 +57,8 @@ GOLD_TYPE_CATEGORIES: dict[str, frozenset[str]] = {
 ALL_CATEGORIES = frozenset({"sequence", "other", "acid_change", "allele"})
 
 
-@dataclass(frozen=True, slots=True)
-class GoldVariant:
-    start: int
-    end: int
-    text: str
-    type: str
-    identifier: str = ""
+# A gold variant is a PubTator annotation (offsets, text, the corpus's type, its identifier), whatever file it came from.
+GoldVariant = PubTatorAnnotation
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,16 +120,10 @@ def read_gold(path: str | Path, corpus_type: str, types: Iterable[str] | None = 
     wanted = frozenset(types) if types is not None else GOLD_TYPES[key]
     if key == "json":
         return _read_json(path, wanted)
-    from neurolit.formats.pubtator import read_pubtator
-
     every_variant_type = GOLD_TYPES[key]
     docs: list[GoldDocument] = []
     for doc in read_pubtator(path):
-        gold = tuple(
-            GoldVariant(a.start, a.end, a.text, a.type, a.identifier)
-            for a in doc.annotations
-            if a.type in wanted
-        )
+        gold = tuple(a for a in doc.annotations if a.type in wanted)
         ignored = tuple(
             (a.start, a.end) for a in doc.annotations if a.type in every_variant_type and a.type not in wanted
         )

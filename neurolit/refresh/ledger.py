@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from neurolit.errors import StoreError
 from neurolit.evidence.schema import row_to_triple, triple_to_row
+from neurolit.files import open_wal_database
 from neurolit.records import Article, Triple
 
 _SCHEMA = """
@@ -60,15 +60,9 @@ class Ledger:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"cannot open the extraction ledger {path}: {exc}; delete it to re-extract the corpus afresh"
-            ) from exc
+        self._db = open_wal_database(
+            path, _SCHEMA, what="the extraction ledger", remedy="delete it to re-extract the corpus afresh"
+        )
 
     @classmethod
     def for_corpus(cls, home: Path, corpus: str) -> Ledger:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from neurolit.errors import InputError
 from neurolit.evidence.schema import COLUMNS, triple_to_row
+from neurolit.files import atomic_path
 from neurolit.review.model import STATUS_FILTERS, ReviewItem
 from neurolit.review.service import QueueFilter, ReviewService
 
@@ -79,16 +80,13 @@ def write_rows(
     path: Path, columns: Sequence[str], rows: Iterable[dict[str, object]], *, delimiter: str = ","
 ) -> int:
     """Write neutralised rows through a temporary file and a rename; returns the row count."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     count = 0
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
             writer.writerow([neutralise(row.get(column, "")) for column in columns])
             count += 1
-    tmp.replace(path)
     return count
 
 

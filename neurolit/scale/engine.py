@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from neurolit.config import Config, load_config
 from neurolit.errors import ConfigError, InputError
+from neurolit.files import atomic_path
 from neurolit.records import Article, Triple
 from neurolit.refresh.extraction import Extractor
 
@@ -265,9 +266,8 @@ def write_parquet_part(triples: Sequence[Triple], path: Path) -> None:
     columns: dict[str, list[Any]] = {name: [row[name] for row in rows] for name in COLUMNS}
     columns["year"] = [None if value == "" else int(value) for value in columns["year"]]
     table = pa.table(columns)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _is_corpus_name(item: str | Path) -> bool:
