@@ -422,8 +422,8 @@ _CLAUSE_BREAK_SCAN = re.compile(
 
 @cache
 def _folded_context() -> tuple[re.Pattern[str], ...]:
-    *patterns, _ = (folded(pattern.pattern) for pattern in _CONTEXT_PATTERNS)
-    return (*patterns, _CLAUSE_BREAK_SCAN)
+    # the last context pattern is the clause break, which has its own scanning form
+    return (*(folded(pattern.pattern) for pattern in _CONTEXT_PATTERNS[:-1]), _CLAUSE_BREAK_SCAN)
 
 
 def _clause_before(text: str, start: int, clause_break: re.Pattern[str] = _CLAUSE_BREAK) -> str:

@@ -30,7 +30,6 @@ from neurolit.ner.combine import Decision, Item
 RESOURCE = "ner_span_filter.json"
 FEATURES = (
     "drug",
-    "disease",
     "log_chars",
     "multi_token",
     "short",
@@ -134,7 +133,6 @@ def span_features(
     covered = sum(1 for s, e in found if any(s < x.end and x.start < e for x in (*rules, *model)))
     features = {
         "drug": float(span.label == "Drug"),
-        "disease": float(span.label == "Disease"),
         **_shape(name),
         "partial_word": float(_partial_word(text, span.start, span.end)),
         "model_repeats": math.log1p(max(same - 1, 0)),
