@@ -5,19 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from neurolit.errors import InputError
 from neurolit.records import AnnotatedDocument, Article, Mention
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from neurolit.ner.rules import RulesDoc, RuleStage
+
 
 class NerAnnotator:
-    """Holds one loaded pipeline; `annotate_documents` streams AnnotatedDocument records through nlp.pipe."""
+    """Holds one loaded pipeline; `annotate_documents` streams AnnotatedDocument records.
 
-    def __init__(self, nlp: Language) -> None:
+    A pipeline of rules only runs text first (`neurolit.ner.rules.run_rules`: the same components on plain
+    records, tokens made only where a rule reads them); one with a statistical model runs as a spaCy pipeline.
+    """
+
+    def __init__(self, nlp: Language, *, text_first: bool = True) -> None:
+        from neurolit.ner.pipeline import rules_stages
+
         self.nlp = nlp
+        # text_first=False: always through spaCy (Docs), e.g. to compare both ways
+        self._stages = rules_stages(nlp) if text_first else None
 
     @classmethod
     def load(cls, *, use_model: bool = True, model_path: Path | None = None) -> NerAnnotator:
@@ -25,10 +36,27 @@ class NerAnnotator:
 
         return cls(build_pipeline(use_model=use_model, model_path=model_path))
 
+    @property
+    def text_first(self) -> bool:
+        """Whether annotation runs without a spaCy Doc (a pipeline of rules only)."""
+        return self._stages is not None
+
     def annotate_text(self, text: str) -> list[Mention]:
         from neurolit.ner.pipeline import make_doc
 
+        if self._stages is not None:
+            return self._run_rules(text).mentions()
         return list(self.nlp(make_doc(self.nlp, text))._.mentions or [])
+
+    def _run_rules(self, text: str) -> RulesDoc:
+        from neurolit.ner.rules import run_rules
+
+        if len(text) > self.nlp.max_length:
+            raise InputError(
+                f"text of {len(text):,} characters is longer than the pipeline's limit of "
+                f"{self.nlp.max_length:,}; raise [ner] max_length in the config to annotate it"
+            )
+        return run_rules(cast("list[RuleStage]", self._stages), text, self.nlp.tokenizer)
 
     def annotate_documents(
         self,
@@ -39,6 +67,13 @@ class NerAnnotator:
         from neurolit.ner.pipeline import SENTENCES_KEY, doc_text, make_doc, ner_settings
         from neurolit.ner.sentences import sentence_spans
 
+        if self._stages is not None:
+            for article in articles:
+                rules = self._run_rules(article.text)
+                yield AnnotatedDocument(
+                    article=article, mentions=tuple(rules.mentions()), sentences=tuple(rules.sentences)
+                )
+            return
         size = batch_size or int(ner_settings().get("batch_size", 64))
         pairs = ((make_doc(self.nlp, a.text), a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=size):

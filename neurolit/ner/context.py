@@ -10,28 +10,39 @@
   the chemical's abbreviation.
 - Amino acids named in a sequence change ("glutamate by glycine", "the tyrosine codon") belong to the variant.
 
-Only doc.spans["rules"] is edited. Words are looked up in sets of lower-case token strings (a short walk over
+Only the rules' spans are edited. Words are looked up in sets of lower-case token strings (a short walk over
 the tokens after each chemical mention), never by regular expressions over the text. Word lists: [ner_context].
+
+The rules read spaCy tokens. Without a Doc (a rules-only run, `neurolit.ner.rules.run_rules`) the text is
+tokenized only when a test on its characters (`ContextComponent.needs_tokens`) shows that one of them can apply:
+a protein head within reach after a chemical, an effect or deficiency word where the next token can start, an
+amino acid's name; each test is an over-approximation, so where it says no, no token rule would change anything.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from neurolit.config import load_config
-from neurolit.ner.pipeline import _rules, _set_rules, add_span, doc_text, get_nl, schwartz_hearst_long_form
+from neurolit.ner.pipeline import rules_doc, schwartz_hearst_long_form
+from neurolit.ner.rules import RulesDoc, RuleSpan
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
+Drug = tuple[RuleSpan, "Span"]  # a chemical's record and its token-aligned span
+
 COMPONENT = "neurolit_context"
 _HYPHENS = frozenset({"-", "‐", "‑", "–"})
 _HYPHEN_CHARS = "".join(_HYPHENS)
 _LINK_PUNCT = _HYPHENS | {"/", "(", ")", "[", "]"}
+_RUN = re.compile(r"\S+")
+_SPACE_OR_HYPHENS = re.compile(rf"[\s{re.escape(_HYPHEN_CHARS)}]+")
 
 
 @dataclass(frozen=True)
@@ -87,36 +98,144 @@ class ContextComponent:
 
     def __init__(self, words: ContextWords) -> None:
         self.words = words
+        # the most characters the head walk passes outside chemicals' runs: max_link_tokens link tokens (a
+        # punctuation mark, a link word or a subtype)
+        longest = max([1, words.max_subtype_chars, *(len(w) for w in words.link_words)])
+        self._reach = words.max_link_tokens * longest
+        self._next_words = _any_of(words.deficiency_words | words.effect_words)
+        self._longest = max((len(w) for w in words.deficiency_words | words.effect_words), default=0)
+        self._effect_words = _any_of(words.effect_words)
+        self._deficiency = _any_of(words.deficiency_words) or re.compile("(?!)")  # never matches
+        # every occurrence of a head word, overlapping ones included ("receptor" and "receptors")
+        heads = "|".join(map(re.escape, sorted(words.protein_heads)))
+        self._heads = re.compile(f"(?={heads})") if heads else None
+        links = sorted(words.link_words | _LINK_PUNCT, key=len, reverse=True)
+        self._links_only = re.compile("(?:" + "|".join(map(re.escape, links)) + ")+")
+        # the amino acids' names as one string: most chemicals' texts are in none of them
+        self._amino_blob = "\n".join(sorted(words.amino_acids))
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = _rules(doc)
-        drugs = [s for s in spans if s.label_ == "Drug" and not get_nl(s).get("is_class")]
-        if not drugs:
-            return doc
-        drug_tokens = {i for s in drugs for i in range(s.start, s.end)}
-        dropped: set[int] = set()
+        self.apply(rules_doc(doc))
+        return doc
+
+    def apply(self, rules: RulesDoc) -> None:
+        records = [s for s in rules.spans if s.label == "Drug" and not s.attrs.get("is_class")]
+        if not records:
+            return
+        dropped: set[int] = set()  # id() of the dropped records
         genes: list[tuple[int, int]] = []
-        for span in drugs:
-            if span.id in dropped:
+        if rules.has_tokens or self.needs_tokens(rules.text, records):
+            doc = rules.tokens()
+            drugs = [(r, doc.char_span(r.start, r.end, alignment_mode="expand")) for r in records]
+            genes = self._token_rules(doc, cast("list[Drug]", drugs), dropped)
+        dropped.update(self._phrase_abbreviations(rules, records))
+        if not dropped:
+            return
+        kept = [s for s in rules.spans if id(s) not in dropped]
+        rules.set_spans(kept)
+        self._add_genes(rules, genes, kept)
+
+    def _token_rules(self, doc: Doc, drugs: list[Drug], dropped: set[int]) -> list[tuple[int, int]]:
+        """The rules over tokens: ids of dropped chemicals go to `dropped`; returns the gene phrases to add."""
+        drug_tokens = {i for _, s in drugs for i in range(s.start, s.end)}
+        genes: list[tuple[int, int]] = []
+        for record, span in drugs:
+            if id(record) in dropped:
                 continue
             head = self._protein_head(doc, span.end, drug_tokens)
             if head is not None:
-                chain = [s for s in drugs if span.start <= s.start and s.end <= head.i]
+                chain = [(r, s) for r, s in drugs if span.start <= s.start and s.end <= head.i]
                 if _head_word(head) in self.words.ion_heads:  # "lidocaine sodium channel": only "sodium" goes
-                    chain = [s for s in chain if s.text.lower() in self.words.ions]
-                dropped.update(s.id for s in chain)
+                    chain = [(r, s) for r, s in chain if s.text.lower() in self.words.ions]
+                dropped.update(id(r) for r, _ in chain)
                 if _head_word(head) in self.words.gene_heads:
-                    genes.append((get_nl(span)["start"], self._name_end(doc, head)))
-            elif self._not_a_substance(doc, span):
-                dropped.add(span.id)
-        dropped.update(self._phrase_abbreviations(doc, drugs))
+                    genes.append((record.start, self._name_end(doc, head)))
+            elif self._not_a_substance(doc, record, span):
+                dropped.add(id(record))
         dropped.update(self._sequence_residues(doc, drugs))
-        if not dropped:
-            return doc
-        kept = [s for s in spans if s.id not in dropped]
-        _set_rules(doc, kept)
-        self._add_genes(doc, genes, kept)
-        return doc
+        return genes
+
+    def needs_tokens(self, text: str, drugs: list[RuleSpan]) -> bool:
+        """Whether a token rule can apply to these chemicals, from the characters alone (False: none can).
+
+        - head walk: it passes chemicals' tokens and at most max_link_tokens others, each at most `_reach` /
+          max_link_tokens characters; every character of a chemical's token lies in a run of non-space characters
+          holding that chemical, so a head is out of reach when more than `_reach` characters outside such runs
+          (not spaces, not the hyphens a head may start with) lie before it. A run between the two without a
+          chemical, digits or upper-case letters that is not made of link words and link punctuation stops the
+          walk however it is tokenized (`_blocks`).
+        - the next token: starts where the chemical's run goes on, or after one space; the last token: inside the
+          chemical's run; an effect or deficiency word there means the text holds it in that stretch. An effect
+          word after a named chemical matters only with an adjective ending on the last token, which ends where
+          the chemical does when white space follows it.
+        - an amino acid: the span's token-aligned text holds the chemical's and lies inside its runs.
+        - the abbreviation copies (`_phrase_abbreviations`) read their token-aligned text themselves, only when a
+          definition "(SF)" follows a chemical.
+        """
+        n = len(text)
+        lower = text.lower()
+        if len(lower) != n:  # a character whose lower case is longer: offsets would differ, ask the tokens
+            return True
+        next_words, effect_words, deficiency = self._next_words, self._effect_words, self._deficiency
+        for drug in drugs:
+            start, end = drug.start, drug.end
+            if text[start].isspace() or text[end - 1].isspace():
+                return True  # not aligned the usual way: ask the tokens
+            run_end = _run_end(text, end - 1)
+            unnamed = not drug.attrs.get("norm_id")
+            nxt = (
+                next_words.search(lower, end, run_end + 1 + self._longest) if next_words is not None else None
+            )
+            if nxt is not None and (
+                unnamed
+                or deficiency.search(lower, end, run_end + 1 + self._longest) is not None
+                or run_end > end  # the last token may end after the chemical: its ending is unknown here
+                or lower.endswith(self.words.adjective_endings, 0, end)
+            ):
+                return True
+            if (
+                unnamed
+                and effect_words is not None
+                and effect_words.search(lower, _run_start(text, end - 1), run_end)
+            ):
+                return True
+            own = lower[start:end]
+            if own in self._amino_blob:  # the span's text holds the chemical's, inside its runs
+                runs = lower[_run_start(text, start) : run_end]
+                if any(own in name and name in runs for name in self.words.amino_acids):
+                    return True
+        heads = [m.start() for m in self._heads.finditer(lower)] if self._heads is not None else []
+        if not heads or heads[-1] < min(d.end for d in drugs):
+            return False
+        # characters that are neither space, hyphen, nor in a run of non-space characters holding a chemical
+        free = bytearray(b"\x01") * n
+        for m in _SPACE_OR_HYPHENS.finditer(text):
+            free[m.start() : m.end()] = bytes(m.end() - m.start())
+        chemical = bytearray(n)  # the runs holding a chemical
+        for drug in drugs:
+            a, b = _run_start(text, drug.start), _run_end(text, drug.end - 1)
+            free[a:b] = bytes(b - a)
+            chemical[a:b] = b"\x01" * (b - a)
+        counts = list(itertools.accumulate(free, initial=0))
+        for drug in drugs:
+            for at in heads:
+                if at < drug.end:
+                    continue
+                if counts[at] - counts[drug.end] > self._reach:
+                    break  # and every later head is farther
+                if not any(
+                    not chemical[m.start()] and self._blocks(m.group())
+                    for m in _RUN.finditer(text, _run_end(text, drug.end - 1), _run_start(text, at))
+                ):
+                    return True
+        return False
+
+    def _blocks(self, run: str) -> bool:
+        """Whether a run of non-space characters stops the head walk however it is tokenized: without digits and
+        upper-case letters, a token is a link only as a link word or a link punctuation mark."""
+        if any(ch.isdigit() or ch.isupper() or ch.istitle() for ch in run):
+            return False
+        return self._links_only.fullmatch(run) is None
 
     def _protein_head(self, doc: Doc, after: int, drug_tokens: set[int]) -> Token | None:
         """The protein head noun reached from token `after` over chemicals and at most max_link_tokens others."""
@@ -157,60 +276,67 @@ class ContextComponent:
         # "D2", "3", "NMDA", "A" and element symbols ("Cl" in "Na-Cl co-transporter")
         return any(ch.isdigit() for ch in text) or text.isupper() or (len(text) <= 2 and text.istitle())
 
-    def _not_a_substance(self, doc: Doc, span: Span) -> bool:
+    def _not_a_substance(self, doc: Doc, record: RuleSpan, span: Span) -> bool:
         """A deficiency ("antithrombin deficiency") or an action ("anxiolytic effect"), not a substance."""
         nxt = doc[span.end].lower_ if span.end < len(doc) else ""
         if nxt in self.words.deficiency_words:
             return True
         last = doc[span.end - 1].lower_
-        if not get_nl(span).get("norm_id") and self.words.effect_words.intersection((last, nxt)):
+        if not record.attrs.get("norm_id") and self.words.effect_words.intersection((last, nxt)):
             return True  # "neuroprotective effects", "anticholinesterase activity": a class concept's action
         # "anxiolytic effect", "anti-arrhythmic property": a class adjective, not a substance ("caffeine effects");
         # a mention named as its own normalized name is the substance ("arsenic effects")
         return (
             nxt in self.words.effect_words
             and last.endswith(self.words.adjective_endings)
-            and span.text.lower() != str(get_nl(span).get("norm_name", "")).lower()
+            and span.text.lower() != str(record.attrs.get("norm_name", "")).lower()
         )
 
-    def _sequence_residues(self, doc: Doc, drugs: list[Span]) -> set[int]:
+    def _sequence_residues(self, doc: Doc, drugs: list[Drug]) -> set[int]:
         """Ids of amino-acid mentions that describe a sequence change, not the chemical.
 
         "changing the tyrosine codon", "glutamate by glycine", "encodes for a Tyrosine (Tyr) instead of": a
         residue word within window tokens, or two amino acids joined only by connectors ("X to Y").
         """
         words = self.words
-        residues = [s for s in drugs if s.text.lower() in words.amino_acids]
+        residues = [(r, s) for r, s in drugs if s.text.lower() in words.amino_acids]
         if not residues:
             return set()
         dropped: set[int] = set()
-        for span in residues:
+        for record, span in residues:
             window = doc[max(0, span.start - words.residue_window) : span.end + words.residue_window]
             if any(t.lower_ in words.residue_words for t in window):
-                dropped.add(span.id)
-        for first, second in itertools.pairwise(residues):
+                dropped.add(id(record))
+        for (first_record, first), (second_record, second) in itertools.pairwise(residues):
             between = doc[first.end : second.start]
             if len(between) <= words.residue_max_gap and all(
                 t.lower_ in words.residue_connectors for t in between
             ):
-                dropped.update((first.id, second.id))
+                dropped.update((id(first_record), id(second_record)))
         return dropped
 
     @staticmethod
-    def _phrase_abbreviations(doc: Doc, drugs: list[Span]) -> set[int]:
+    def _phrase_abbreviations(rules: RulesDoc, drugs: list[RuleSpan]) -> set[int]:
         """Ids of abbreviation spans whose short form spells a longer phrase than the chemical before it.
 
         "high glucose (HG)": the abbreviation step gives HG the chemical's label, but HG abbreviates the condition
         "high glucose", not glucose (Schwartz & Hearst's long form starts before the chemical's name).
         """
-        copies: dict[str, list[Span]] = {}
-        for span in drugs:
-            if get_nl(span).get("source") == "abbreviation":
-                copies.setdefault(span.text, []).append(span)
+        text = rules.text
+        ends = {d.end: d.start for d in drugs}
+        # a definition "(SF)" follows a chemical directly or after one white space: without one, nothing to do
+        # (and no span texts to read, which may need the tokens)
+        if not any(
+            text.startswith("(", e) or (text[e : e + 1].isspace() and text.startswith("(", e + 1))
+            for e in ends
+        ):
+            return set()
+        copies: dict[str, list[RuleSpan]] = {}
+        for drug in drugs:
+            if drug.attrs.get("source") == "abbreviation":
+                copies.setdefault(rules.span_text(drug.start, drug.end), []).append(drug)
         if not copies:
             return set()
-        text = doc_text(doc)
-        ends = {get_nl(s)["end"]: get_nl(s)["start"] for s in drugs}
         dropped: set[int] = set()
         for short, spans in copies.items():
             pos = text.find(f"({short})")
@@ -220,21 +346,20 @@ class ContextComponent:
                 continue
             found = schwartz_hearst_long_form(short, text, paren)
             if found is not None and found[0] < start:
-                dropped.update(s.id for s in spans)
+                dropped.update(id(s) for s in spans)
         return dropped
 
     @staticmethod
-    def _add_genes(doc: Doc, genes: Iterable[tuple[int, int]], kept: list[Span]) -> None:
+    def _add_genes(rules: RulesDoc, genes: Iterable[tuple[int, int]], kept: list[RuleSpan]) -> None:
         """The whole "ligand ... receptor" phrase as a gene without an ID, unless a gene span overlaps it."""
-        taken = [(get_nl(s)["start"], get_nl(s)["end"]) for s in kept if s.label_ == "Gene"]
-        text = doc_text(doc)
+        taken = [(s.start, s.end) for s in kept if s.label == "Gene"]
+        text = rules.text
         for start, end in genes:
             if any(a < end and start < b for a, b in taken) or _unbalanced(text[start:end]):
                 continue  # a gene inside the phrase, or a phrase cut inside brackets ("(5-HT(6)) receptors")
             if any(0 < a - end <= 1 for a, _ in taken):
                 continue  # "glucose transporter GLUT2": the symbol after the head is the gene mention
-            name = text[start:end]
-            add_span(doc, start, end, "Gene", norm_id="", norm_name=name)
+            rules.add([(start, end, "Gene", {"norm_id": "", "norm_name": text[start:end]})])
             taken.append((start, end))
 
 
@@ -249,6 +374,27 @@ def add_context(nlp: Language) -> None:
             return ContextComponent(ContextWords.from_settings(context_settings()))
 
     nlp.add_pipe(COMPONENT)
+
+
+def _run_start(text: str, i: int) -> int:
+    """The start of the run of non-space characters holding text[i]."""
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _run_end(text: str, i: int) -> int:
+    """The end of the run of non-space characters holding text[i]."""
+    n = len(text)
+    while i < n and not text[i].isspace():
+        i += 1
+    return i
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding any of the words as a substring (None for no words)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
 def _unbalanced(name: str) -> bool:

@@ -4,15 +4,22 @@ Component order and contract (a statistical model plugs in between the rules and
 
     tokenizer            blank English + biomedical infixes (hyphens, slashes, brackets between word chars)
     neurolit_sentences   rule sentence boundaries (`neurolit.ner.sentences`)
-    neurolit_lexicon     genes, drugs, diseases from the compiled tables → doc.spans["rules"]
+    neurolit_lexicon     genes, drugs, diseases from the compiled tables
     neurolit_abbreviations  "long form (SF)": SF takes the long form's entity everywhere in the document
     neurolit_drug_classes   "ALK inhibitors", "EGFR TKIs", "ALK/ROS1 inhibitor" → Drug spans with is_class
-    neurolit_variants    variant grammar + gene linking (`neurolit.ner.variants`) → doc.spans["rules"]
-    neurolit_outcomes    response/resistance cues (`neurolit.ner.outcomes`) → doc.spans["rules"]
+    neurolit_variants    variant grammar + gene linking (`neurolit.ner.variants`)
+    neurolit_outcomes    response/resistance cues (`neurolit.ner.outcomes`)
+    neurolit_context     chemicals inside protein names, deficiencies, effects (`neurolit.ner.context`)
     [model]              optional: `neurolit.ner.model.add_to_pipeline(nlp, model_path)` adds its components,
-                         writing doc.spans["model"] and, when it combines, doc.spans["final"]
+                         reading doc.spans["rules"], writing doc.spans["model"] and, when it combines,
+                         doc.spans["final"]
     neurolit_entities    doc.spans["final"] if a combiner filled it, else doc.spans["rules"] → Doc._.mentions
                          (Mention records with exact character offsets) and non-overlapping doc.ents
+
+The rules components work on plain records (`neurolit.ner.rules.RulesDoc`, kept in doc.user_data): each has
+`apply(rules)`, and its spaCy `__call__` runs that on the Doc's record. doc.spans["rules"] is made from the records
+once, when the model or the final step first asks for it (`_rules`). A pipeline of rules only runs without a Doc
+at all (`NerAnnotator`, `rules_stages`, `neurolit.ner.rules.run_rules`), with the same output.
 
 Every span carries ``get_nl(span)``: a dict with the exact character offsets ("start", "end"; spans may be wider
 when token boundaries do not match) and the Mention fields (norm_id, norm_name, hgnc_id, variant_type, ...).
@@ -28,6 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from neurolit.config import load_config
+from neurolit.ner.rules import MENTION_FIELDS as _MENTION_FIELD_SET
+from neurolit.ner.rules import RulesDoc, RuleSpan, RuleStage, unique_mentions
 from neurolit.records import EntityLabel, Mention
 
 if TYPE_CHECKING:
@@ -46,22 +55,7 @@ ATTRS_KEY = "neurolit.span_attrs"
 SENTENCES_KEY = "neurolit.sentences"  # doc.user_data: the sentence character spans
 TEXT_KEY = "neurolit.text"  # doc.user_data: (token count, doc.text) computed once, see `doc_text`
 SPANS_KEY = "neurolit.rules_spans"  # doc.user_data: (doc.spans["rules"], its spans as a list), see `_rules`
-_MENTION_FIELDS = (
-    "norm_id",
-    "norm_name",
-    "source",
-    "score",
-    "hgnc_id",
-    "variant_type",
-    "gene",
-    "gene_id",
-    "is_class",
-    "response",
-    "polarity",
-    "negated",
-    "hedged",
-)
-_MENTION_FIELD_SET = frozenset(_MENTION_FIELDS)
+STATE_KEY = "neurolit.rules_doc"  # doc.user_data: the RulesDoc the rules components edit, see `rules_doc`
 _SPAN_ATTR_SET = _MENTION_FIELD_SET | {"start", "end"}  # the keys of get_nl(span) for a rules span
 
 
@@ -98,14 +92,19 @@ def make_doc(nlp: Language, text: str) -> Doc:
 
 
 def get_nl(span: Span) -> dict[str, Any]:
-    """The neurolit attributes of a span (kept per span id in doc.user_data, see `new_span`)."""
+    """The neurolit attributes of a span (kept per span id in doc.user_data, see `add_spans`).
+
+    spaCy keys span extension *values* by character offsets only, so two spans over the same text (a variant
+    linked to two genes, a gene inside an equal drug-class span) would share them; ``get_nl(span)`` is therefore a
+    getter over doc.user_data keyed by the span's id, which `add_spans` makes unique per document.
+    """
     data: dict[Any, Any] = span.doc.user_data
     value = data.get((ATTRS_KEY, span.id))
     return value if isinstance(value, dict) else {}
 
 
 def set_nl(span: Span, attrs: dict[str, Any]) -> None:
-    """Store a span's attributes; a span made without `new_span` (id 0) is given a fresh id first."""
+    """Store a span's attributes; a span made without `add_spans` (id 0) is given a fresh id first."""
     data: dict[Any, Any] = span.doc.user_data
     if span.id == 0:
         serial = int(data.get(SERIAL_KEY, 0)) + 1
@@ -114,18 +113,14 @@ def set_nl(span: Span, attrs: dict[str, Any]) -> None:
     data[(ATTRS_KEY, span.id)] = attrs
 
 
-def add_span(doc: Doc, start: int, end: int, label: str, key: str = RULES_KEY, **attrs: Any) -> Span | None:
-    """Add a span for the characters [start, end) to doc.spans[key], keeping the exact offsets in get_nl(span)."""
-    return add_spans(doc, [(start, end, label, attrs)], key)[0]
-
-
 def add_spans(
     doc: Doc, items: Iterable[tuple[int, int, str, dict[str, Any]]], key: str = RULES_KEY
 ) -> list[Span | None]:
-    """`add_span` for many (start, end, label, attrs) at once, in order; one update of doc.spans[key]."""
+    """Add a span per (start, end, label, attrs) to doc.spans[key], in order, keeping the exact offsets and the
+    attributes in `get_nl(span)` (None where spaCy makes no span); one update of doc.spans[key]."""
     data: dict[Any, Any] = doc.user_data
     made: list[Span | None] = []
-    serial = int(data.get(SERIAL_KEY, 0))  # as `new_span` numbers them, counted here and stored once
+    serial = int(data.get(SERIAL_KEY, 0))  # a per-document unique span id (see `get_nl`)
     for start, end, label, attrs in items:
         serial += 1
         span: Span | None = doc.char_span(
@@ -157,19 +152,6 @@ def add_spans(
         if mirror is not None:
             mirror.extend(kept)
     return made
-
-
-def new_span(doc: Doc, start: int, end: int, label: str, kb_id: str = "") -> Span | None:
-    """A span over the tokens covering [start, end) with a per-document unique id.
-
-    spaCy keys span extension *values* by character offsets only, so two spans over the same text (a variant
-    linked to two genes, a gene inside an equal drug-class span) would share them; ``get_nl(span)`` is therefore a
-    getter over doc.user_data keyed by this id.
-    """
-    serial = int(doc.user_data.get(SERIAL_KEY, 0)) + 1
-    doc.user_data[SERIAL_KEY] = serial
-    span = doc.char_span(start, end, label=label, kb_id=kb_id, alignment_mode="expand", span_id=serial)
-    return span if span is not None and len(span) else None
 
 
 def span_mention(text: str, span: Span, label: str | None = None) -> Mention:
@@ -208,6 +190,9 @@ def _rules(doc: Doc) -> list[Span]:
     to the doc: the final step (`EntitiesComponent`) drops the list, so that the doc is freed by reference
     counting, not left to the garbage collector.
     """
+    state = doc.user_data.get(STATE_KEY)
+    if isinstance(state, RulesDoc) and not state.materialized:
+        _materialize(doc, state)
     spans = _rules_mirror(doc)
     if spans is None:
         group = doc.spans.get(RULES_KEY)
@@ -218,6 +203,38 @@ def _rules(doc: Doc) -> list[Span]:
     return list(spans)
 
 
+def rules_doc(doc: Doc) -> RulesDoc:
+    """The RulesDoc of a Doc in the pipeline, made on first use (the rules components edit it, not doc.spans)."""
+    state = doc.user_data.get(STATE_KEY)
+    if not isinstance(state, RulesDoc):
+        state = RulesDoc(doc_text(doc), doc=doc)
+        doc.user_data[STATE_KEY] = state
+    elif state.materialized:
+        raise RuntimeError(
+            "a rules component runs after doc.spans['rules'] was made: put the rules components before the "
+            "statistical model and the final step (see build_pipeline)"
+        )
+    return state
+
+
+def _materialize(doc: Doc, state: RulesDoc) -> None:
+    """The RulesDoc's spans as doc.spans["rules"] (each with its `get_nl` attributes), once."""
+    state.materialized = True
+    add_spans(doc, [(s.start, s.end, s.label, dict(s.attrs)) for s in state.spans])
+
+
+def rules_stages(nlp: Language) -> list[RuleStage] | None:
+    """The rules components of a rules-only pipeline, in order, to run without a Doc (`run_rules`); None when
+    the pipeline holds anything else (a statistical model needs the Doc)."""
+    names = list(nlp.pipe_names)
+    if not names or names[-1] != "neurolit_entities":
+        return None
+    stages = [nlp.get_pipe(name) for name in names[:-1]]
+    if not all(callable(getattr(stage, "apply", None)) for stage in stages):
+        return None
+    return cast("list[RuleStage]", stages)
+
+
 def _rules_mirror(doc: Doc) -> list[Span] | None:
     """The kept list of doc.spans["rules"] when it is still that group's (see `_rules`), else None."""
     cached = doc.user_data.get(SPANS_KEY)
@@ -225,16 +242,6 @@ def _rules_mirror(doc: Doc) -> list[Span] | None:
         return None
     group = doc.spans.get(RULES_KEY)
     return cached[1] if group is cached[0] and group is not None and len(group) == len(cached[1]) else None
-
-
-def _set_rules(doc: Doc, spans: Iterable[Span]) -> None:
-    def order(span: Span) -> tuple[int, int, str]:
-        attrs = get_nl(span)
-        return attrs["start"], attrs["end"], span.label_
-
-    ordered = sorted(spans, key=order)
-    doc.spans[RULES_KEY] = ordered
-    doc.user_data[SPANS_KEY] = (doc.spans[RULES_KEY], ordered)
 
 
 # ------------------------------------------------------------------------------------------- tokenizer
@@ -257,10 +264,15 @@ def biomedical_tokenizer(nlp: Language, cache_size: int) -> None:
 
 # ------------------------------------------------------------------------------------------- components
 class SentenceComponent:
-    def __call__(self, doc: Doc) -> Doc:
+    def apply(self, rules: RulesDoc) -> None:
         from neurolit.ner.sentences import sentence_spans
 
-        spans = sentence_spans(doc_text(doc))
+        rules.sentences = sentence_spans(rules.text)
+
+    def __call__(self, doc: Doc) -> Doc:
+        rules = rules_doc(doc)
+        self.apply(rules)
+        spans = rules.sentences
         doc.user_data[SENTENCES_KEY] = spans
         if len(doc) == 0:
             return doc
@@ -285,12 +297,14 @@ class LexiconComponent:
         self.lexicon = lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        # Spans are made in one batch at the end: the rules below work on plain (start, end, label, attrs).
-        text = doc_text(doc)
-        items = self._dictionary(text)
-        items.extend(self._formulas(doc, text, items))
-        add_spans(doc, items)
+        self.apply(rules_doc(doc))
         return doc
+
+    def apply(self, rules: RulesDoc) -> None:
+        text = rules.text
+        items = self._dictionary(text)
+        items.extend(self._formulas(rules, text, items))
+        rules.add(items)
 
     def _dictionary(self, text: str) -> list[tuple[int, int, str, dict[str, Any]]]:
         """The dictionary matches of `text` as (start, end, label, attrs), with the salt/receptor/enzyme rules."""
@@ -329,7 +343,7 @@ class LexiconComponent:
         return items
 
     def _formulas(
-        self, doc: Doc, text: str, items: list[tuple[int, int, str, dict[str, Any]]]
+        self, rules: RulesDoc, text: str, items: list[tuple[int, int, str, dict[str, Any]]]
     ) -> list[tuple[int, int, str, dict[str, Any]]]:
         """Ions, inorganic salts and elements written as formulas: "Ca(2+)", "Na+", "CaCl(2)", "ZnSO(4)", "Pb".
 
@@ -349,7 +363,7 @@ class LexiconComponent:
             ):
                 continue  # "In", "As", "He", "mm Hg": element symbols that are mostly words or units
             if covered is None:
-                earlier = [(get_nl(s)["start"], get_nl(s)["end"]) for s in _rules(doc)]
+                earlier = [(s.start, s.end) for s in rules.spans]
                 covered = coverage(len(text), [*earlier, *((a, b) for a, b, _, _ in items)])
             if any(covered[start:end]) or _ION_PROTEIN_RE.match(text, end):
                 continue  # a dictionary name; "Ca(2+) channels", "Na+/K+-ATPase": proteins named after the ion
@@ -504,58 +518,59 @@ class AbbreviationComponent:
         self.non_gene_heads = frozenset(h.lower() for h in non_gene_heads)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
-        spans = _rules(doc)
-        if not spans:
-            return doc
-        nl = {id(s): get_nl(s) for s in spans}  # each span's attributes, looked up once
-        spans, definitions = self._definitions(doc, text, spans, nl)
-        if definitions:
-            spans = self._propagate(doc, text, spans, nl, definitions)
-        _set_rules(doc, spans)
+        self.apply(rules_doc(doc))
         return doc
 
+    def apply(self, rules: RulesDoc) -> None:
+        text = rules.text
+        spans = list(rules.spans)
+        if not spans:
+            return
+        spans, definitions = self._definitions(rules, text, spans)
+        if definitions:
+            spans = self._propagate(rules, text, spans, definitions)
+        rules.set_spans(spans)
+
     def _definitions(
-        self, doc: Doc, text: str, spans: list[Span], nl: dict[int, dict[str, Any]]
-    ) -> tuple[list[Span], dict[str, Span]]:
+        self, rules: RulesDoc, text: str, spans: list[RuleSpan]
+    ) -> tuple[list[RuleSpan], dict[str, RuleSpan]]:
         """The short forms the text defines ("long form (SF)") → their long-form spans; `spans` updated where a
         definition makes a gene's long form, or shows a tagged symbol is not a gene."""
-        by_end: dict[int, Span] = {}
-        by_start: dict[int, Span] = {}
+        by_end: dict[int, RuleSpan] = {}
+        by_start: dict[int, RuleSpan] = {}
         for s in spans:
-            by_end[nl[id(s)]["end"]] = s
-            by_start[nl[id(s)]["start"]] = s
-        definitions: dict[str, Span] = {}
+            by_end[s.end] = s
+            by_start[s.start] = s
+        definitions: dict[str, RuleSpan] = {}
         for start, inner, inner_end in _parentheses(text):
             short = text[inner:inner_end].strip()
             long_form = by_end.get(start)
             tagged = by_start.get(inner)
-            if long_form is None and tagged is not None and tagged.label_ == "Gene":
-                spans = self._gene_long_form(doc, text, spans, nl, start, short, tagged)
+            if long_form is None and tagged is not None and tagged.label == "Gene":
+                spans = self._gene_long_form(rules, text, spans, start, short, tagged)
                 continue
-            if long_form is None or long_form.label_ not in ("Gene", "Drug", "Disease"):
+            if long_form is None or long_form.label not in ("Gene", "Drug", "Disease"):
                 continue
             if not re.search(r"[A-Z]", short) or len(short) < 2 or " " in short.strip():
                 continue
             if (
                 tagged is not None
-                and nl[id(tagged)]["end"] == inner_end
-                and tagged.label_ == "Gene"
-                and long_form.label_ == "Drug"
+                and tagged.end == inner_end
+                and tagged.label == "Gene"
+                and long_form.label == "Drug"
             ):
-                long_form.label_ = "Gene"
-                nl[id(long_form)] = {
-                    **nl[id(long_form)],
-                    **{k: nl[id(tagged)].get(k, "") for k in ("norm_id", "norm_name", "hgnc_id")},
+                long_form.label = "Gene"
+                long_form.attrs = {
+                    **long_form.attrs,
+                    **{k: tagged.attrs.get(k, "") for k in ("norm_id", "norm_name", "hgnc_id")},
                 }
-                set_nl(long_form, nl[id(long_form)])
                 continue
-            if not _plausible_short_form(short, text[max(0, start - 200) : start], long_form.label_):
+            if not _plausible_short_form(short, text[max(0, start - 200) : start], long_form.label):
                 continue  # "gefitinib (IMPRESS)": a trial acronym after a drug, not the drug's abbreviation
             if (
-                long_form.label_ == "Gene"
+                long_form.label == "Gene"
                 and _VARIANT_LIKE_RE.fullmatch(short)
-                and _is_symbol(text[nl[id(long_form)]["start"] : start])
+                and _is_symbol(text[long_form.start : start])
             ):
                 continue  # "Kras(G12D)", "NF1 (1322T)", "Apc (Min/+)": a variant, clone or genotype after a symbol
             definitions.setdefault(short, long_form)
@@ -563,14 +578,13 @@ class AbbreviationComponent:
 
     def _gene_long_form(
         self,
-        doc: Doc,
+        rules: RulesDoc,
         text: str,
-        spans: list[Span],
-        nl: dict[int, dict[str, Any]],
+        spans: list[RuleSpan],
         paren: int,
         short: str,
-        tagged: Span,
-    ) -> list[Span]:
+        tagged: RuleSpan,
+    ) -> list[RuleSpan]:
         """ "anaplastic lymphoma kinase (ALK)": an untagged long form of a tagged gene symbol becomes the gene."""
         found = schwartz_hearst_long_form(short, text, paren)
         if found is not None and _last_word(text[found[0] : found[1]]) in self.non_gene_heads:
@@ -579,69 +593,50 @@ class AbbreviationComponent:
         if found is None:
             return spans
         inside = [
-            x
-            for x in spans
-            if found[0] <= nl[id(x)]["start"]
-            and nl[id(x)]["end"] <= found[1]
-            and x.label_ in ("Drug", "Disease")
+            x for x in spans if found[0] <= x.start and x.end <= found[1] and x.label in ("Drug", "Disease")
         ]
-        if any(
-            found[0] < nl[id(x)]["end"] and nl[id(x)]["start"] < found[1]
-            for x in spans
-            if all(x is not y for y in inside)
-        ):
+        if any(found[0] < x.end and x.start < found[1] for x in spans if all(x is not y for y in inside)):
             return spans
         # words of the gene's name ("lymphoma" in "anaplastic lymphoma kinase") are not entities
         spans = [x for x in spans if all(x is not y for y in inside)]
-        attrs = {k: v for k, v in nl[id(tagged)].items() if k not in ("start", "end")}
-        extra = add_span(doc, found[0], found[1], "Gene", **{**attrs, "source": "abbreviation"})
+        extra = rules.new(found[0], found[1], "Gene", {**tagged.attrs, "source": "abbreviation"})
         if extra is not None:
-            nl[id(extra)] = get_nl(extra)
             spans.append(extra)
         return spans
 
     def _propagate(
         self,
-        doc: Doc,
+        rules: RulesDoc,
         text: str,
-        spans: list[Span],
-        nl: dict[int, dict[str, Any]],
-        definitions: dict[str, Span],
-    ) -> list[Span]:
+        spans: list[RuleSpan],
+        definitions: dict[str, RuleSpan],
+    ) -> list[RuleSpan]:
         """Every occurrence of a defined short form takes its long form's entity."""
-        occupied = {(nl[id(s)]["start"], nl[id(s)]["end"]): s for s in spans}
+        occupied = {(s.start, s.end): s for s in spans}
         covered = coverage(
-            len(text),
-            [
-                (nl[id(s)]["start"], nl[id(s)]["end"])
-                for s in spans
-                if s.label_ in ("Gene", "Drug", "Disease")
-            ],
+            len(text), [(s.start, s.end) for s in spans if s.label in ("Gene", "Drug", "Disease")]
         )
-        removed: set[int] = set()
+        removed: set[int] = set()  # id() of the spans replaced
         kept = list(spans)
         for start, end, short in _occurrences(text, definitions):
             long_form = definitions[short]
             existing = occupied.get((start, end))
             if existing is not None:
-                if existing.label_ == long_form.label_:
+                if existing.label == long_form.label:
                     continue
                 if (
-                    existing.label_ == "Gene"
-                    and long_form.label_ == "Disease"
+                    existing.label == "Gene"
+                    and long_form.label == "Disease"
                     and _GENE_CONTEXT_RE.match(text, end)
                 ):
                     continue  # "von Hippel-Lindau disease (VHL)" ... "VHL gene", "Npc1 mutant mice": the gene
-                removed.add(existing.id)
+                removed.add(id(existing))
             elif any(covered[start:end]):
                 continue
-            attrs = {k: v for k, v in nl[id(long_form)].items() if k not in ("start", "end")}
-            attrs["source"] = "abbreviation"
-            span = new_span(doc, start, end, long_form.label_, str(attrs.get("norm_id", "")))
+            span = rules.new(start, end, long_form.label, {**long_form.attrs, "source": "abbreviation"})
             if span is not None:
-                set_nl(span, {"start": start, "end": end, **attrs})
                 kept.append(span)
-        return [s for s in kept if s.id not in removed]
+        return [s for s in kept if id(s) not in removed]
 
 
 def _occurrences(text: str, shorts: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -722,27 +717,29 @@ class DrugClassComponent:
         self.folded = _folded_or_none(self.after_gene, self.terms)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
-        spans = _rules(doc)
+        self.apply(rules_doc(doc))
+        return doc
+
+    def apply(self, rules: RulesDoc) -> None:
+        text = rules.text
+        spans = list(rules.spans)
         after_gene, terms, scanned = self.after_gene, self.terms, text
         if self.folded is not None and text.isascii():  # the same matches, faster: see `outcomes.folded`
             after_gene, terms = self.folded
             scanned = text.lower()
         found: list[tuple[int, int, str]] = []
         for s in spans:
-            if s.label_ != "Gene":
+            if s.label != "Gene":
                 continue
-            attrs = get_nl(s)
-            start, end = attrs["start"], attrs["end"]
-            m = after_gene.match(scanned, end)
+            m = after_gene.match(scanned, s.end)
             if m is not None:
-                name = re.sub(r"\s+", " ", text[start : m.end()])
-                found.append((start, m.end(), name))
+                name = re.sub(r"\s+", " ", text[s.start : m.end()])
+                found.append((s.start, m.end(), name))
         if terms is not None:
             for m in terms.finditer(scanned):
                 found.append((m.start(), m.end(), re.sub(r"\s+", " ", text[m.start() : m.end()])))
         if not found:
-            return doc
+            return
         taken = bytearray(len(text))
         classes: list[tuple[int, int, str]] = []
         for start, end, name in sorted(found, key=lambda f: (f[0], -f[1])):
@@ -751,26 +748,18 @@ class DrugClassComponent:
             taken[start:end] = b"\x01" * (end - start)
             classes.append((start, end, name))
         # A drug-dictionary match inside a class phrase ("tyrosine kinase") is part of the class.
-        spans = [
-            s for s in spans if not (s.label_ == "Drug" and all(taken[get_nl(s)["start"] : get_nl(s)["end"]]))
-        ]
+        spans = [s for s in spans if not (s.label == "Drug" and all(taken[s.start : s.end]))]
         for start, end, name in classes:
-            span = new_span(doc, start, end, "Drug")
+            attrs = {
+                "norm_id": f"CLASS:{_class_name(name)}",
+                "norm_name": name,
+                "is_class": True,
+                "source": "rules",
+            }
+            span = rules.new(start, end, "Drug", attrs)
             if span is not None:
-                set_nl(
-                    span,
-                    {
-                        "start": start,
-                        "end": end,
-                        "norm_id": f"CLASS:{_class_name(name)}",
-                        "norm_name": name,
-                        "is_class": True,
-                        "source": "rules",
-                    },
-                )
                 spans.append(span)
-        _set_rules(doc, spans)
-        return doc
+        rules.set_spans(spans)
 
 
 def _folded_or_none(
@@ -799,45 +788,55 @@ def _class_name(name: str) -> str:
 
 class VariantComponent:
     def __call__(self, doc: Doc) -> Doc:
+        self.apply(rules_doc(doc))
+        return doc
+
+    def apply(self, rules: RulesDoc) -> None:
         from neurolit.ner.variants import find_variants, link_variants
 
-        text = doc_text(doc)
+        text = rules.text
         variants = find_variants(text)
         if not variants:
-            return doc
-        # each span's label and attributes read once (both are looked up, not stored, on a spaCy Span)
-        spans = [(s, s.label_ == "Gene", get_nl(s)) for s in _rules(doc)]
+            return
         genes = [
-            (attrs["start"], attrs["end"], attrs.get("norm_name") or s.text, attrs.get("norm_id", ""))
-            for s, is_gene, attrs in spans
-            if is_gene
+            (
+                s.start,
+                s.end,
+                s.attrs.get("norm_name") or rules.span_text(s.start, s.end),
+                s.attrs.get("norm_id", ""),
+            )
+            for s in rules.spans
+            if s.label == "Gene"
         ]
         linked = [v for v in link_variants(text, variants, genes) if v.gene or not v.requires_gene]
         # A sequence-level variant ("R1306W", "p.R229G") is never also a drug or disease name.
         sequence = [(v.start, v.end) for v in linked if not v.requires_gene]
         if sequence:
             covered = coverage(len(text), sequence)
-            kept = [
-                s for s, is_gene, attrs in spans if is_gene or not any(covered[attrs["start"] : attrs["end"]])
-            ]
-            _set_rules(doc, kept)
-        for v in linked:
-            add_span(
-                doc,
+            rules.set_spans(s for s in rules.spans if s.label == "Gene" or not any(covered[s.start : s.end]))
+        rules.add(
+            (
                 v.start,
                 v.end,
                 "Variant",
-                norm_id=v.normalized,
-                norm_name=v.normalized,
-                variant_type=v.variant_type,
-                gene=v.gene,
-                gene_id=v.gene_id,
+                {
+                    "norm_id": v.normalized,
+                    "norm_name": v.normalized,
+                    "variant_type": v.variant_type,
+                    "gene": v.gene,
+                    "gene_id": v.gene_id,
+                },
             )
-        return doc
+            for v in linked
+        )
 
 
 class OutcomeComponent:
     def __call__(self, doc: Doc) -> Doc:
+        self.apply(rules_doc(doc))
+        return doc
+
+    def apply(self, rules: RulesDoc) -> None:
         from neurolit.ner.outcomes import find_outcomes
 
         cues = [
@@ -854,10 +853,9 @@ class OutcomeComponent:
                     "hedged": o.hedged,
                 },
             )
-            for o in find_outcomes(doc_text(doc))
+            for o in find_outcomes(rules.text)
         ]
-        add_spans(doc, cues)
-        return doc
+        rules.add(cues)
 
 
 class EntitiesComponent:
@@ -869,21 +867,17 @@ class EntitiesComponent:
 
         key = FINAL_KEY if FINAL_KEY in doc.spans else RULES_KEY
         spans = _rules(doc) if key == RULES_KEY else list(doc.spans[key])
-        doc.user_data.pop(SPANS_KEY, None)  # a reference cycle through the doc (see `_rules`)
+        # reference cycles through the doc (see `_rules` and `rules_doc`)
+        doc.user_data.pop(SPANS_KEY, None)
+        state = doc.user_data.pop(STATE_KEY, None)
+        if isinstance(state, RulesDoc):
+            state.release()
         labels = [span.label for span in spans]
         names = {label: doc.vocab.strings[label] for label in set(labels)}  # label_ decodes on every access
-        seen: set[tuple[int, int, str, str, str]] = set()
-        mentions: list[Mention] = []
         text = doc_text(doc)
-        for span, label in zip(spans, labels, strict=True):
-            mention = span_mention(text, span, names[label])
-            ident = (mention.start, mention.end, mention.label, mention.norm_id, mention.gene)
-            if ident in seen:
-                continue
-            seen.add(ident)
-            mentions.append(mention)
-        mentions.sort(key=lambda m: (m.start, m.end, m.label))
-        doc._.mentions = mentions
+        doc._.mentions = unique_mentions(
+            span_mention(text, span, names[label]) for span, label in zip(spans, labels, strict=True)
+        )
         outcome = get_string_id("Outcome")
         entities = [span for span, label in zip(spans, labels, strict=True) if label != outcome]
         # what `doc.ents = ...` does, without the setter building every Span a second time

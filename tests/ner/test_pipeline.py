@@ -138,7 +138,7 @@ def test_two_megabyte_abstract(annotator: NerAnnotator) -> None:
 
 
 def test_rules_spans_follow_every_change_of_the_group(annotator: NerAnnotator) -> None:
-    from neurolit.ner.pipeline import RULES_KEY, _rules, add_span, add_spans, get_nl, make_doc
+    from neurolit.ner.pipeline import RULES_KEY, _rules, add_spans, get_nl, make_doc
 
     doc = make_doc(annotator.nlp, "EGFR and ALK in lung cancer.")
     assert doc.user_data and _rules(doc) == []
@@ -153,7 +153,7 @@ def test_rules_spans_follow_every_change_of_the_group(annotator: NerAnnotator) -
     assert [s.text for s in _rules(doc)] == ["EGFR", "ALK", "lung cancer"]
     doc.spans[RULES_KEY] = [doc[0:1]]
     assert [s.text for s in _rules(doc)] == ["EGFR"]
-    assert add_span(doc, 5, 8, "Gene", norm_id="x") is not None
+    assert add_spans(doc, [(5, 8, "Gene", {"norm_id": "x"})]) != [None]
     assert [s.text for s in _rules(doc)] == ["EGFR", "and"]
     ids = [s.id for s in _rules(doc)]
     assert len(set(ids)) == len(ids)
@@ -182,11 +182,11 @@ def test_an_annotated_doc_is_freed_without_the_garbage_collector(annotator: NerA
 
 
 def test_span_mention_keeps_only_mention_fields(annotator: NerAnnotator) -> None:
-    from neurolit.ner.pipeline import get_nl, make_doc, new_span, set_nl, span_mention
+    from neurolit.ner.pipeline import add_spans, get_nl, make_doc, set_nl, span_mention
 
     text = "EGFR and gefitinib"
     doc = make_doc(annotator.nlp, text)
-    span = new_span(doc, 0, 4, "Gene", "1956")
+    span = add_spans(doc, [(0, 4, "Gene", {"norm_id": "1956"})])[0]  # kb_id "1956"
     assert span is not None
     set_nl(span, {"start": 0, "end": 4, "norm_name": "EGFR", "hgnc_id": "HGNC:3236"})
     plain = span_mention(text, span)
