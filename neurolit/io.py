@@ -77,6 +77,15 @@ def article_from_json(data: dict[str, Any]) -> Article:
     return article_from_dict(data)
 
 
+def _encodable(text: str) -> bool:
+    """Whether `text` is valid Unicode text (JSON escapes can make lone surrogates, which no encoder accepts)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def iter_jsonl(path: Path) -> Iterator[Article]:
     with _open_text(path) as handle:
         for lineno, line in enumerate(handle, start=1):
@@ -86,6 +95,12 @@ def iter_jsonl(path: Path) -> Iterator[Article]:
                 data = json.loads(line)
                 if not isinstance(data, dict):
                     raise ValueError("a line must be a JSON object")
+                for key in ("title", "abstract"):
+                    value = data.get(key)
+                    if isinstance(value, str) and not value.isascii() and not _encodable(value):
+                        raise ValueError(
+                            f"'{key}' holds a lone surrogate (a \\ud800-\\udfff escape): not text"
+                        )
                 yield article_from_json(data)
             except (ValueError, TypeError, KeyError, IndexError) as exc:
                 raise ParseError(f"invalid JSON lines record ({exc})", source=str(path), line=lineno) from exc

@@ -84,6 +84,12 @@ def test_errors_say_what_is_accepted(neurolit_home: Path, tmp_path: Path) -> Non
     bad.write_text('{"pmid": "1", "title": "ok"}\n{"title": "no pmid"}\n', encoding="utf-8")
     with pytest.raises(ParseError, match=r"bad\.jsonl:2"):
         list(read_articles(bad))
+    surrogate = tmp_path / "surrogate.jsonl"  # a JSON escape of half a UTF-16 pair is not text
+    surrogate.write_text(
+        '{"pmid": "1", "title": "ok"}\n{"pmid": "2", "title": "a \\ud800 b"}\n', encoding="utf-8"
+    )
+    with pytest.raises(ParseError, match=r"surrogate\.jsonl:2.*lone surrogate"):
+        list(read_articles(surrogate))
     html = shared_path("pubmed", "eutils", "biopython", "pubmed3.html")
     copy = tmp_path / "pubmed3.xml"
     copy.write_bytes(html.read_bytes())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from neurolit.errors import InputError
 from neurolit.records import AnnotatedDocument, Article, Mention
@@ -24,11 +24,8 @@ class NerAnnotator:
     """
 
     def __init__(self, nlp: Language, *, text_first: bool = True) -> None:
-        from neurolit.ner.pipeline import rules_stages
-
         self.nlp = nlp
-        # text_first=False: always through spaCy (Docs), e.g. to compare both ways
-        self._stages = rules_stages(nlp) if text_first else None
+        self._text_first = text_first  # False: always through spaCy (Docs), e.g. to compare both ways
 
     @classmethod
     def load(cls, *, use_model: bool = True, model_path: Path | None = None) -> NerAnnotator:
@@ -39,24 +36,43 @@ class NerAnnotator:
     @property
     def text_first(self) -> bool:
         """Whether annotation runs without a spaCy Doc (a pipeline of rules only)."""
-        return self._stages is not None
+        return self._stages() is not None
+
+    def _stages(self) -> list[RuleStage] | None:
+        """The rules stages when the pipeline, as it is now, holds rules only (and text first is allowed)."""
+        from neurolit.ner.pipeline import rules_stages
+
+        return rules_stages(self.nlp) if self._text_first else None
 
     def annotate_text(self, text: str) -> list[Mention]:
         from neurolit.ner.pipeline import make_doc
 
-        if self._stages is not None:
-            return self._run_rules(text).mentions()
-        return list(self.nlp(make_doc(self.nlp, text))._.mentions or [])
+        stages = self._stages()
+        if stages is not None:
+            return self._run_rules(stages, text).mentions()
+        return list(self.nlp(make_doc(self.nlp, self._check(text)))._.mentions or [])
 
-    def _run_rules(self, text: str) -> RulesDoc:
-        from neurolit.ner.rules import run_rules
-
+    def _check(self, text: str) -> str:
+        """`text`, or an InputError for what neither way of running the pipeline can take."""
         if len(text) > self.nlp.max_length:
             raise InputError(
                 f"text of {len(text):,} characters is longer than the pipeline's limit of "
                 f"{self.nlp.max_length:,}; raise [ner] max_length in the config to annotate it"
             )
-        return run_rules(cast("list[RuleStage]", self._stages), text, self.nlp.tokenizer)
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InputError(
+                    f"text holds a lone surrogate ({text[exc.start : exc.end]!r} at offset {exc.start}), not valid "
+                    "Unicode; fix the text where it was read (a \\udXXX escape in JSON makes one)"
+                ) from exc
+        return text
+
+    def _run_rules(self, stages: list[RuleStage], text: str) -> RulesDoc:
+        from neurolit.ner.rules import run_rules
+
+        return run_rules(stages, self._check(text), self.nlp.tokenizer)
 
     def annotate_documents(
         self,
@@ -67,15 +83,16 @@ class NerAnnotator:
         from neurolit.ner.pipeline import SENTENCES_KEY, doc_text, make_doc, ner_settings
         from neurolit.ner.sentences import sentence_spans
 
-        if self._stages is not None:
+        stages = self._stages()
+        if stages is not None:
             for article in articles:
-                rules = self._run_rules(article.text)
+                rules = self._run_rules(stages, article.text)
                 yield AnnotatedDocument(
                     article=article, mentions=tuple(rules.mentions()), sentences=tuple(rules.sentences)
                 )
             return
         size = batch_size or int(ner_settings().get("batch_size", 64))
-        pairs = ((make_doc(self.nlp, a.text), a) for a in articles)
+        pairs = ((make_doc(self.nlp, self._check(a.text)), a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=size):
             yield AnnotatedDocument(
                 article=article,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -42,6 +43,8 @@ _HYPHENS = frozenset({"-", "‐", "‑", "–"})
 _HYPHEN_CHARS = "".join(_HYPHENS)
 _LINK_PUNCT = _HYPHENS | {"/", "(", ")", "[", "]"}
 _RUN = re.compile(r"\S+")
+_SPACES = re.compile(r"(\s+)")
+_SPACE = re.compile(r"\s")
 _SPACE_OR_HYPHENS = re.compile(rf"[\s{re.escape(_HYPHEN_CHARS)}]+")
 
 
@@ -102,13 +105,9 @@ class ContextComponent:
         # punctuation mark, a link word or a subtype)
         longest = max([1, words.max_subtype_chars, *(len(w) for w in words.link_words)])
         self._reach = words.max_link_tokens * longest
-        self._next_words = _any_of(words.deficiency_words | words.effect_words)
-        self._longest = max((len(w) for w in words.deficiency_words | words.effect_words), default=0)
-        self._effect_words = _any_of(words.effect_words)
-        self._deficiency = _any_of(words.deficiency_words) or re.compile("(?!)")  # never matches
-        # every occurrence of a head word, overlapping ones included ("receptor" and "receptors")
-        heads = "|".join(map(re.escape, sorted(words.protein_heads)))
-        self._heads = re.compile(f"(?={heads})") if heads else None
+        self._next_words = tuple(sorted(words.deficiency_words | words.effect_words))
+        self._longest = max((len(w) for w in words.effect_words), default=0)
+        self._longest_amino = max((len(w) for w in words.amino_acids), default=0)
         links = sorted(words.link_words | _LINK_PUNCT, key=len, reverse=True)
         self._links_only = re.compile("(?:" + "|".join(map(re.escape, links)) + ")+")
         # the amino acids' names as one string: most chemicals' texts are in none of them
@@ -176,35 +175,36 @@ class ContextComponent:
         lower = text.lower()
         if len(lower) != n:  # a character whose lower case is longer: offsets would differ, ask the tokens
             return True
-        next_words, effect_words, deficiency = self._next_words, self._effect_words, self._deficiency
+        runs = _Runs(text)
+        # where each word of the lists starts (every occurrence, overlapping ones included)
+        nexts = _places(lower, self._next_words)
+        deficient = _places(lower, self.words.deficiency_words) if nexts else []
+        effects = _places(lower, self.words.effect_words) if nexts else []
         for drug in drugs:
             start, end = drug.start, drug.end
             if text[start].isspace() or text[end - 1].isspace():
                 return True  # not aligned the usual way: ask the tokens
-            run_end = _run_end(text, end - 1)
+            own = lower[start:end]
+            amino = own in self._amino_blob
+            if not (nexts or amino):
+                continue
             unnamed = not drug.attrs.get("norm_id")
-            nxt = (
-                next_words.search(lower, end, run_end + 1 + self._longest) if next_words is not None else None
-            )
-            if nxt is not None and (
+            run_end = runs.end_of(end - 1)
+            if _any_in(nexts, end, run_end + 1) and (
                 unnamed
-                or deficiency.search(lower, end, run_end + 1 + self._longest) is not None
+                or _any_in(deficient, end, run_end + 1)
                 or run_end > end  # the last token may end after the chemical: its ending is unknown here
                 or lower.endswith(self.words.adjective_endings, 0, end)
             ):
                 return True
-            if (
-                unnamed
-                and effect_words is not None
-                and effect_words.search(lower, _run_start(text, end - 1), run_end)
-            ):
+            if unnamed and _any_in(effects, max(runs.start_of(end - 1), end - self._longest), end - 1):
                 return True
-            own = lower[start:end]
-            if own in self._amino_blob:  # the span's text holds the chemical's, inside its runs
-                runs = lower[_run_start(text, start) : run_end]
-                if any(own in name and name in runs for name in self.words.amino_acids):
+            if amino:  # the token-aligned text (an amino acid's name) holds the chemical's
+                lo = max(runs.start_of(start), end - self._longest_amino)
+                around = lower[lo : min(run_end, start + self._longest_amino)]
+                if any(own in name and name in around for name in self.words.amino_acids):
                     return True
-        heads = [m.start() for m in self._heads.finditer(lower)] if self._heads is not None else []
+        heads = _places(lower, self.words.protein_heads)
         if not heads or heads[-1] < min(d.end for d in drugs):
             return False
         # characters that are neither space, hyphen, nor in a run of non-space characters holding a chemical
@@ -212,20 +212,18 @@ class ContextComponent:
         for m in _SPACE_OR_HYPHENS.finditer(text):
             free[m.start() : m.end()] = bytes(m.end() - m.start())
         chemical = bytearray(n)  # the runs holding a chemical
-        for drug in drugs:
-            a, b = _run_start(text, drug.start), _run_end(text, drug.end - 1)
+        for a, b in {(runs.start_of(d.start), runs.end_of(d.end - 1)) for d in drugs}:
             free[a:b] = bytes(b - a)
             chemical[a:b] = b"\x01" * (b - a)
         counts = list(itertools.accumulate(free, initial=0))
         for drug in drugs:
-            for at in heads:
-                if at < drug.end:
-                    continue
+            after = runs.end_of(drug.end - 1)
+            for at in heads[bisect_left(heads, drug.end) :]:
                 if counts[at] - counts[drug.end] > self._reach:
                     break  # and every later head is farther
                 if not any(
                     not chemical[m.start()] and self._blocks(m.group())
-                    for m in _RUN.finditer(text, _run_end(text, drug.end - 1), _run_start(text, at))
+                    for m in _RUN.finditer(text, after, runs.start_of(at))
                 ):
                     return True
         return False
@@ -376,25 +374,57 @@ def add_context(nlp: Language) -> None:
     nlp.add_pipe(COMPONENT)
 
 
-def _run_start(text: str, i: int) -> int:
-    """The start of the run of non-space characters holding text[i]."""
-    while i > 0 and not text[i - 1].isspace():
-        i -= 1
-    return i
+class _Runs:
+    """The runs of non-space characters of a text: found near a position (a bounded search), or, in a text with
+    long runs, all at once by one split (so a text without white space costs linear time, not quadratic)."""
+
+    _NEAR = 64  # characters searched each way before splitting the whole text
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._bounds: tuple[list[int], list[int]] | None = None
+
+    def end_of(self, i: int) -> int:
+        """The end of the run holding the non-space character text[i]."""
+        n = len(self.text)
+        space = _SPACE.search(self.text, i, i + self._NEAR)
+        if space is not None:
+            return space.start()
+        return n if i + self._NEAR >= n else self._split(i)[1]
+
+    def start_of(self, i: int) -> int:
+        """The start of the run holding the non-space character text[i]."""
+        text, start, lo = self.text, i, max(0, i - self._NEAR)
+        while start > lo and not text[start - 1].isspace():
+            start -= 1
+        return start if start == 0 or text[start - 1].isspace() else self._split(i)[0]
+
+    def _split(self, i: int) -> tuple[int, int]:
+        if self._bounds is None:
+            # split around white space: run, space, run, ...; the runs lie between bounds[2k] and bounds[2k + 1]
+            bounds = list(itertools.accumulate(map(len, _SPACES.split(self.text)), initial=0))
+            self._bounds = (bounds[0::2], bounds[1::2])
+        starts, ends = self._bounds
+        k = bisect_right(starts, i) - 1
+        return starts[k], ends[k]
 
 
-def _run_end(text: str, i: int) -> int:
-    """The end of the run of non-space characters holding text[i]."""
-    n = len(text)
-    while i < n and not text[i].isspace():
-        i += 1
-    return i
+def _places(text: str, words: Iterable[str]) -> list[int]:
+    """Where each of the words starts in `text`, every occurrence (overlapping ones too), in order."""
+    found: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    found.sort()
+    return found
 
 
-def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern finding any of the words as a substring (None for no words)."""
-    ordered = sorted(words, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+def _any_in(places: list[int], lo: int, hi: int) -> bool:
+    """Whether a place lies in [lo, hi] (`places` sorted)."""
+    at = bisect_left(places, lo)
+    return at < len(places) and places[at] <= hi
 
 
 def _unbalanced(name: str) -> bool:

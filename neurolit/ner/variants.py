@@ -506,12 +506,14 @@ def _link_across_sentences(
     if not mentioned:
         return variants
     symbols = {g[2].upper(): g[2] for g in genes if g[2]}
-    linked_genes = {v.gene.upper() for v in variants if v.gene and v.linked_by == "adjacent"}
-    single = ""
+    # the genes variants are written next to; a gene glued to its change ("F7V60E") may be no gene mention
+    linked_genes = {v.gene.upper(): v.gene for v in variants if v.gene and v.linked_by == "adjacent"}
+    single = spelled = ""
     if len(linked_genes) == 1:
-        single = next(iter(linked_genes))
+        single, spelled = next(iter(linked_genes.items()))
     elif not linked_genes and len(mentioned) == 1:
         single = next(iter(mentioned))
+        spelled = symbols[single]
     hotspots = variant_hotspots(min_share)
     out: list[VariantMatch] = []
     for v in variants:
@@ -522,7 +524,7 @@ def _link_across_sentences(
         if known and known.upper() in mentioned:
             out.append(_with_gene(v, symbols[known.upper()], mentioned[known.upper()], "hotspot"))
         elif single:
-            out.append(_with_gene(v, symbols[single], mentioned.get(single, ""), "document"))
+            out.append(_with_gene(v, symbols.get(single, spelled), mentioned.get(single, ""), "document"))
         else:
             out.append(v)
     return out

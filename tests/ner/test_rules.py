@@ -66,6 +66,9 @@ def test_text_first_equals_the_spacy_pipeline_on_generated_text(
         "  dopamine\n\nreceptor   blockade\t(glucose)  transporter GLUT2 ",
         "EGFR L858R\u00a0gefitinib\u2009resistance; BRAF(V600E) vemurafenib.",
         "<script>alert('x')</script> ALK F1174L & crizotinib",
+        "dopamine qqq receptor " * 3000,  # a head after every chemical, each out of reach (was quadratic)
+        "dopamine/" * 3000,  # one long run of chemicals (was quadratic)
+        "glycine-tyrosine-" * 2000 + "codon",
     ],
 )
 def test_text_first_equals_the_spacy_pipeline_on_hand_picked_text(
@@ -167,3 +170,12 @@ def test_a_pipeline_with_a_model_runs_through_spacy(tmp_path: Path) -> None:
     nlp.add_pipe("sentencizer", before="neurolit_entities")  # anything that is not a rules stage
     assert rules_stages(nlp) is None
     assert not NerAnnotator(nlp).text_first
+
+
+def test_a_lone_surrogate_is_refused_the_same_way_on_both_paths(
+    annotator: NerAnnotator, spacy_annotator: NerAnnotator
+) -> None:
+    for text in ("dopamine \ud800 levels", "A deletion in the sodium/iodide symporter \udfff"):
+        for way in (annotator, spacy_annotator):
+            with pytest.raises(InputError, match="lone surrogate"):
+                way.annotate_text(text)

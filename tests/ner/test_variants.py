@@ -499,3 +499,13 @@ def test_triple_variant_coverage(tmp_path: Path) -> None:
     assert coverage.missing == ("MISSING 2 KRAS 'G12D' (key G12D)",)
     with pytest.raises(InputError, match=r"abstracts_dev\.jsonl"):
         triple_variant_coverage(tmp_path / "nowhere", _rules_annotate)
+
+
+def test_a_gene_glued_to_its_change_can_link_the_other_variants() -> None:
+    """ "F7V60E": the gene written into the change is no gene mention of the text; it used to raise KeyError."""
+    from neurolit.ner.annotate import cached_annotator
+
+    variants = [
+        m for m in cached_annotator(False, None).annotate_text("ALK F7V60E l/L8R") if m.label == "Variant"
+    ]
+    assert [(m.text, m.gene) for m in variants] == [("V60E", "F7"), ("L8R", "F7")]
