@@ -77,13 +77,16 @@ def article_from_json(data: dict[str, Any]) -> Article:
     return article_from_dict(data)
 
 
-def _encodable(text: str) -> bool:
-    """Whether `text` is valid Unicode text (JSON escapes can make lone surrogates, which no encoder accepts)."""
+def lone_surrogate(text: str) -> int | None:
+    """The offset of the first lone surrogate in `text` (half a UTF-16 pair: not text, no encoder takes it; a
+    ``\\ud800`` escape in JSON makes one), or None."""
+    if text.isascii():
+        return None
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
 
 
 def iter_jsonl(path: Path) -> Iterator[Article]:
@@ -97,7 +100,7 @@ def iter_jsonl(path: Path) -> Iterator[Article]:
                     raise ValueError("a line must be a JSON object")
                 for key in ("title", "abstract"):
                     value = data.get(key)
-                    if isinstance(value, str) and not value.isascii() and not _encodable(value):
+                    if isinstance(value, str) and lone_surrogate(value) is not None:
                         raise ValueError(
                             f"'{key}' holds a lone surrogate (a \\ud800-\\udfff escape): not text"
                         )

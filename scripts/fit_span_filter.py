@@ -29,8 +29,8 @@ from neurolit.formats.pubtator import read_pubtator
 from neurolit.logistic import fit_logistic
 from neurolit.metrics import Counts
 from neurolit.ner.combine import CombinationPolicy, Decision, Item, combine
-from neurolit.ner.span_filter import FEATURES, SpanFilter, filter_additions, span_features
-from neurolit.train.evaluate import DocumentPredictions, default_gates, gold_items, predict
+from neurolit.ner.span_filter import FEATURES, SpanFilter, combined, is_addition, span_features
+from neurolit.train.evaluate import DocumentPredictions, Score, default_gates, gold_items, predict
 from neurolit.train.labels import UNKNOWN, load_registry
 
 # A document: its text, gold items, the predictions, and gold spans of "?" types.
@@ -40,27 +40,40 @@ FOLDS = 5
 
 
 def additions(doc: DocumentPredictions, gate: str, policy: CombinationPolicy) -> list[Decision]:
-    decisions = combine(list(doc.rules), list(doc.model[gate]), policy)
-    return [d for d in decisions if d.rule is None and d.model is not None]
+    return [d for d in combine(list(doc.rules), list(doc.model[gate]), policy) if is_addition(d)]
 
 
 def dataset(
     docs: Sequence[Doc], gate: str, policy: CombinationPolicy
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feature rows, labels (exact gold match) and document index of every model addition."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Feature rows, labels (exact gold match), document index and entity label of every model addition."""
     rows: list[list[float]] = []
     ys: list[float] = []
     groups: list[int] = []
+    kinds: list[str] = []
     for index, (text, gold, doc, ambiguous) in enumerate(docs):
         gold_keys = {(g.start, g.end, g.label) for g in gold}
         for d in additions(doc, gate, policy):
-            if any(a.start < d.end and d.start < a.end for a in ambiguous):
+            item = Item(d.start, d.end, d.label)
+            if any(item.overlaps(a) for a in ambiguous):
                 continue
-            feats = span_features(text, Item(d.start, d.end, d.label), doc.rules, doc.model[gate])
+            feats = span_features(text, item, doc.rules, doc.model[gate])
             rows.append([feats[name] for name in FEATURES])
             ys.append(float((d.start, d.end, d.label) in gold_keys))
             groups.append(index)
-    return np.array(rows), np.array(ys), np.array(groups)
+            kinds.append(d.label)
+    return np.array(rows), np.array(ys), np.array(groups), kinds
+
+
+def kept(x: np.ndarray, y: np.ndarray, kinds: Sequence[str], span_filter: SpanFilter) -> dict[str, list[int]]:
+    """Per label: [correct additions, of them kept, wrong additions, of them kept] under `span_filter`."""
+    out: dict[str, list[int]] = {}
+    for row, correct, kind in zip(x, y, kinds, strict=True):
+        counts = out.setdefault(kind, [0, 0, 0, 0])
+        at = 0 if correct else 2
+        counts[at] += 1
+        counts[at + 1] += span_filter.accepts(dict(zip(FEATURES, map(float, row), strict=True)))
+    return out
 
 
 def score(
@@ -72,19 +85,11 @@ def score(
     propagate: bool,
 ) -> dict[str, Counts]:
     """Strict counts per label of the combined output, document i filtered by filters[i]."""
-    counts = {label: Counts() for label in labels}
+    score = Score()
     for (text, gold, doc, _), span_filter in zip(docs, filters, strict=True):
-        decisions = combine(list(doc.rules), list(doc.model[gate]), policy)
-        final = filter_additions(
-            text, doc.rules, doc.model[gate], decisions, span_filter, propagate=propagate
-        )
-        for label in labels:
-            g = {(i.start, i.end) for i in gold if i.label == label}
-            p = {(d.start, d.end) for d in final if d.label == label}
-            counts[label].tp += len(g & p)
-            counts[label].fp += len(p - g)
-            counts[label].fn += len(g - p)
-    return counts
+        final = combined(text, doc.rules, doc.model[gate], policy, span_filter, propagate=propagate)
+        score.add(gold, [Item(d.start, d.end, d.label) for d in final], labels)
+    return {label: score.strict.get(label, Counts()) for label in labels}
 
 
 def to_filter(weights: np.ndarray, bias: float, threshold: float) -> SpanFilter:
@@ -151,7 +156,7 @@ def main() -> None:
     xs, ys = [], []
     for source in args.fit:
         labels = annotated(source, args.labels)
-        x, y, _ = dataset(
+        x, y, _, _ = dataset(
             load_docs(args.data, source, args.gate), args.gate, CombinationPolicy.uniform("union", labels)
         )
         print(f"fit {source} ({' '.join(labels)}): {len(y)} additions, {int(y.sum())} correct")
@@ -163,7 +168,7 @@ def main() -> None:
     docs = load_docs(args.data, args.eval, args.gate)
     labels = annotated(args.eval, args.labels)
     policy = CombinationPolicy.uniform("union", labels)
-    x, y, groups = dataset(docs, args.gate, policy)
+    x, y, groups, kinds = dataset(docs, args.gate, policy)
     own = to_filter(*fit_logistic(x, y, args.l2), args.threshold)
     none: list[SpanFilter | None] = [None] * len(docs)
     oof = out_of_fold(x, y, groups, len(docs), args)
@@ -184,8 +189,15 @@ def main() -> None:
         for name, counts in systems.items()
     }
     print(f"eval {args.eval}: {len(y)} additions, {int(y.sum())} correct")
-    for name, per_label in report.items():
-        cells = "  ".join(f"{label} {p:.3f}/{r:.3f}/{f:.3f}" for label, (p, r, f) in per_label.items())
+    for label, (right, right_kept, wrong, wrong_kept) in sorted(kept(x, y, kinds, fitted).items()):
+        print(
+            f"  the held-out filter keeps {label}: {right_kept} of {right} correct, {wrong_kept} of {wrong} wrong"
+        )
+    for name, counts in systems.items():
+        cells = "  ".join(
+            f"{label} {c.precision:.3f}/{c.recall:.3f}/{c.f1:.3f} (TP {c.tp} FP {c.fp} FN {c.fn})"
+            for label, c in counts.items()
+        )
         print(f"{name:38s} {cells}")
     for name, w in zip(FEATURES, weights, strict=True):
         print(f"  {name:20s} {w:+.3f}")

@@ -22,17 +22,15 @@ def annotate_command(
 ) -> None:
     """Tag genes, variants, drugs, diseases and outcomes, normalized, and write them with exact offsets."""
     from neurolit.api import read_articles
+    from neurolit.files import atomic_path
     from neurolit.ner.annotate import annotate_documents
     from neurolit.ner.output import output_format, write_annotated
 
     fmt = output_format(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
         count = write_annotated(
             annotate_documents(read_articles(input), use_model=not no_model, model_path=model), handle, fmt
         )
-    tmp.replace(out)
     typer.echo(f"annotated {count} documents → {out}")
 
 

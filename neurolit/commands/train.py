@@ -78,14 +78,14 @@ def eval_ner_model_command(
     gate = str(settings.get("gate", "candidates"))
     if gate == "uncovered" and int(settings.get("gate_window", 0)):
         gate = f"uncovered±{int(settings['gate_window'])}"
-    span_filter = (configured_span_filter(settings), bool(settings.get("propagate", False)))
     systems, stats = evaluate_model(
         gold,
         corpus,
         model,
         registry,
         configured=(gate, policy),  # type: ignore[arg-type]
-        span_filter=span_filter,
+        span_filter=configured_span_filter(settings),
+        propagate=bool(settings.get("propagate", False)),
     )
     read = ", ".join(f"{k[5:]} {v:.1%}" for k, v in stats.items() if k.startswith("read:"))
     typer.echo(

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neurolit.errors import InputError
+from neurolit.io import lone_surrogate
 from neurolit.records import AnnotatedDocument, Article, Mention
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from neurolit.ner.rules import RulesDoc, RuleStage
+    from neurolit.ner.pipeline import RuleComponent
+    from neurolit.ner.rules import RulesDoc
 
 
 class NerAnnotator:
@@ -38,7 +40,7 @@ class NerAnnotator:
         """Whether annotation runs without a spaCy Doc (a pipeline of rules only)."""
         return self._stages() is not None
 
-    def _stages(self) -> list[RuleStage] | None:
+    def _stages(self) -> list[RuleComponent] | None:
         """The rules stages when the pipeline, as it is now, holds rules only (and text first is allowed)."""
         from neurolit.ner.pipeline import rules_stages
 
@@ -59,17 +61,15 @@ class NerAnnotator:
                 f"text of {len(text):,} characters is longer than the pipeline's limit of "
                 f"{self.nlp.max_length:,}; raise [ner] max_length in the config to annotate it"
             )
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise InputError(
-                    f"text holds a lone surrogate ({text[exc.start : exc.end]!r} at offset {exc.start}), not valid "
-                    "Unicode; fix the text where it was read (a \\udXXX escape in JSON makes one)"
-                ) from exc
+        at = lone_surrogate(text)
+        if at is not None:
+            raise InputError(
+                f"text holds a lone surrogate ({text[at]!r} at offset {at}), not valid Unicode; fix the text where "
+                "it was read (a \\udXXX escape in JSON makes one)"
+            )
         return text
 
-    def _run_rules(self, stages: list[RuleStage], text: str) -> RulesDoc:
+    def _run_rules(self, stages: list[RuleComponent], text: str) -> RulesDoc:
         from neurolit.ner.rules import run_rules
 
         return run_rules(stages, self._check(text), self.nlp.tokenizer)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from neurolit.config import load_config
-from neurolit.ner.pipeline import rules_doc, schwartz_hearst_long_form
+from neurolit.ner.pipeline import RuleComponent, schwartz_hearst_long_form
 from neurolit.ner.rules import RulesDoc, RuleSpan
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def context_settings() -> Mapping[str, Any]:
     return load_config().section("ner_context")
 
 
-class ContextComponent:
+class ContextComponent(RuleComponent):
     """Drops chemical mentions that name a protein, a deficiency or an effect; tags "X receptor" as a gene."""
 
     def __init__(self, words: ContextWords) -> None:
@@ -112,10 +112,6 @@ class ContextComponent:
         self._links_only = re.compile("(?:" + "|".join(map(re.escape, links)) + ")+")
         # the amino acids' names as one string: most chemicals' texts are in none of them
         self._amino_blob = "\n".join(sorted(words.amino_acids))
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.apply(rules_doc(doc))
-        return doc
 
     def apply(self, rules: RulesDoc) -> None:
         records = [s for s in rules.spans if s.label == "Drug" and not s.attrs.get("is_class")]

@@ -212,16 +212,21 @@ class Lexicon:
             j = i + length - 1
             key = " ".join([info[0] for info in infos[i : j + 1]])
             entry = self._resolve(text, start, ends[j], key)
-            last = infos[j][0]
-            if entry is None and len(last) > 3 and last.endswith("s"):
-                entry = self._resolve(text, start, ends[j], key[:-1])
-                if entry is not None and entry.label == "Gene" and not entry.is_family:
-                    entry = None
-                elif entry is not None:
+            if entry is None:
+                entry = self._plural(text, start, ends[j], key, infos[j][0])
+                if entry is not None:
                     key = key[:-1]
             if entry is not None:
                 return LexiconMatch(start, ends[j], key, entry), j
         return None
+
+    def _plural(self, text: str, start: int, end: int, key: str, last: str) -> LexiconEntry | None:
+        """The entry of the singular of a plural key (its last token `last` ends in "-s": "lung cancers"); a gene
+        only as a family ("RAS proteins"), never a symbol with an "s" added."""
+        if len(last) <= 3 or not last.endswith("s"):
+            return None
+        entry = self._resolve(text, start, end, key[:-1])
+        return None if entry is not None and entry.label == "Gene" and not entry.is_family else entry
 
     def _token_info(self, token: str) -> _Info:
         """(norm, single-token entry, its key, the second tokens of the longer keys it starts, whether it can
@@ -234,20 +239,12 @@ class Lexicon:
         lengths = self._first.get(norm)
         entry: LexiconEntry | None = None
         key = norm
-        if lengths is None:
-            # A plural single token whose singular starts no longer key ("neuroblastomas").
-            if len(norm) > 3 and norm.endswith("s"):
-                entry = self._resolve(token, 0, len(token), norm[:-1])
-                if entry is not None and entry.label == "Gene" and not entry.is_family:
-                    entry = None
-                key = norm[:-1]
-        elif lengths[-1] == 1:
-            entry = self._resolve(token, 0, len(token), norm)
-            if entry is None and len(norm) > 3 and norm.endswith("s"):
-                entry = self._resolve(token, 0, len(token), norm[:-1])
-                if entry is not None and entry.label == "Gene" and not entry.is_family:
-                    entry = None
-                elif entry is not None:
+        if lengths is None or lengths[-1] == 1:
+            # a one-token key; or a plural whose singular starts no longer key ("neuroblastomas")
+            entry = self._resolve(token, 0, len(token), norm) if lengths is not None else None
+            if entry is None:
+                entry = self._plural(token, 0, len(token), norm, norm)
+                if entry is not None:
                     key = norm[:-1]
         seconds = self._nexts.get(norm)
         return norm, entry, key, seconds, seconds is not None or entry is not None

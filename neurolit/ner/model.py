@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from neurolit.config import load_config
 from neurolit.errors import ConfigError, ModelError
-from neurolit.ner.combine import CombinationPolicy, Item, combine
-from neurolit.ner.span_filter import SpanFilter, filter_additions, load_span_filter
+from neurolit.ner.combine import CombinationPolicy, Item
+from neurolit.ner.span_filter import SpanFilter, combined, load_span_filter
 from neurolit.records import Mention
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 MODEL_ENV = "NEUROLIT_NER_MODEL"
 COMPONENT = "neurolit_model"
-MODEL_KEY, FINAL_KEY = "model", "final"
 
 
 def model_settings() -> Mapping[str, Any]:
@@ -292,10 +291,11 @@ class ModelComponent:
         # offsets would overwrite that span's ``_.nl``: doc.spans["model"] holds plain labelled spans, and only
         # the model spans the policy keeps get their own ``_.nl``.
         plain = [doc.char_span(s, e, label=label, alignment_mode="expand") for s, e, label in model_spans]
-        doc.spans[MODEL_KEY] = [span for span in plain if span is not None and len(span)]
-        from neurolit.ner.pipeline import _rules
+        from neurolit.ner.pipeline import FINAL_KEY, MODEL_KEY, _rules
 
-        rules = list(_rules(doc))
+        doc.spans[MODEL_KEY] = [span for span in plain if span is not None and len(span)]
+
+        rules = _rules(doc)
         doc.spans[FINAL_KEY] = combine_spans(
             doc,
             rules,
@@ -324,15 +324,11 @@ def combine_spans(
 ) -> list[Span]:
     """The combined spans: rules spans kept as they are, model spans added or re-bounded per the policy;
     the model's additions pass `span_filter` (all when None) and are propagated when `propagate`."""
+    from neurolit.ner.pipeline import doc_text
+
     out: list[Span] = []
     rule_items = [_item(s) for s in rules]
-    decisions = combine(rule_items, model, policy)
-    if span_filter is not None or propagate:
-        from neurolit.ner.pipeline import doc_text
-
-        decisions = filter_additions(
-            doc_text(doc), rule_items, model, decisions, span_filter, propagate=propagate
-        )
+    decisions = combined(doc_text(doc), rule_items, model, policy, span_filter, propagate=propagate)
     for d in decisions:
         source = rules[d.rule] if d.rule is not None else None
         if source is not None and (d.model is None or _item(source) == Item(d.start, d.end, d.label)):

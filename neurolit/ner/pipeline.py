@@ -32,12 +32,11 @@ import re
 from collections.abc import Iterable, Mapping
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from neurolit.config import load_config
-from neurolit.ner.rules import MENTION_FIELDS as _MENTION_FIELD_SET
-from neurolit.ner.rules import RulesDoc, RuleSpan, RuleStage, unique_mentions
-from neurolit.records import EntityLabel, Mention
+from neurolit.ner.rules import RulesDoc, RuleSpan, make_mention, unique_mentions
+from neurolit.records import Mention
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -56,7 +55,6 @@ SENTENCES_KEY = "neurolit.sentences"  # doc.user_data: the sentence character sp
 TEXT_KEY = "neurolit.text"  # doc.user_data: (token count, doc.text) computed once, see `doc_text`
 SPANS_KEY = "neurolit.rules_spans"  # doc.user_data: (doc.spans["rules"], its spans as a list), see `_rules`
 STATE_KEY = "neurolit.rules_doc"  # doc.user_data: the RulesDoc the rules components edit, see `rules_doc`
-_SPAN_ATTR_SET = _MENTION_FIELD_SET | {"start", "end"}  # the keys of get_nl(span) for a rules span
 
 
 def ner_settings() -> Mapping[str, Any]:
@@ -161,16 +159,9 @@ def span_mention(text: str, span: Span, label: str | None = None) -> Mention:
     # span.start_char/end_char build Token objects: read only when the offsets are not kept
     start = int(attrs["start"]) if "start" in attrs else span.start_char
     end = int(attrs["end"]) if "end" in attrs else span.end_char
-    if attrs.keys() <= _SPAN_ATTR_SET:  # the usual case: a copy without the offsets (cheaper than filtering)
-        fields = attrs.copy()
-        fields.pop("start", None)
-        fields.pop("end", None)
-    else:
-        fields = {k: v for k, v in attrs.items() if k in _MENTION_FIELD_SET}
-    if "norm_id" not in fields and span.kb_id_:
-        fields["norm_id"] = span.kb_id_
-    name = cast(EntityLabel, span.label_ if label is None else label)
-    return Mention(start=start, end=end, text=text[start:end], label=name, **fields)
+    if "norm_id" not in attrs and span.kb_id_:
+        attrs = {**attrs, "norm_id": span.kb_id_}
+    return make_mention(text, start, end, span.label_ if label is None else label, attrs)
 
 
 def _entry_attrs(entry: LexiconEntry, source: str = "rules") -> dict[str, Any]:
@@ -223,16 +214,14 @@ def _materialize(doc: Doc, state: RulesDoc) -> None:
     add_spans(doc, [(s.start, s.end, s.label, dict(s.attrs)) for s in state.spans])
 
 
-def rules_stages(nlp: Language) -> list[RuleStage] | None:
+def rules_stages(nlp: Language) -> list[RuleComponent] | None:
     """The rules components of a rules-only pipeline, in order, to run without a Doc (`run_rules`); None when
     the pipeline holds anything else (a statistical model needs the Doc)."""
     names = list(nlp.pipe_names)
     if not names or names[-1] != "neurolit_entities":
         return None
-    stages = [nlp.get_pipe(name) for name in names[:-1]]
-    if not all(callable(getattr(stage, "apply", None)) for stage in stages):
-        return None
-    return cast("list[RuleStage]", stages)
+    stages = [stage for stage in map(nlp.get_pipe, names[:-1]) if isinstance(stage, RuleComponent)]
+    return stages if len(stages) == len(names) - 1 else None
 
 
 def _rules_mirror(doc: Doc) -> list[Span] | None:
@@ -263,7 +252,18 @@ def biomedical_tokenizer(nlp: Language, cache_size: int) -> None:
 
 
 # ------------------------------------------------------------------------------------------- components
-class SentenceComponent:
+class RuleComponent:
+    """A rules component: `apply` edits a RulesDoc; called on a Doc in a spaCy pipeline, it edits the Doc's."""
+
+    def apply(self, rules: RulesDoc) -> None:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.apply(rules_doc(doc))
+        return doc
+
+
+class SentenceComponent(RuleComponent):
     def apply(self, rules: RulesDoc) -> None:
         from neurolit.ner.sentences import sentence_spans
 
@@ -292,13 +292,9 @@ class SentenceComponent:
         return doc
 
 
-class LexiconComponent:
+class LexiconComponent(RuleComponent):
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.apply(rules_doc(doc))
-        return doc
 
     def apply(self, rules: RulesDoc) -> None:
         text = rules.text
@@ -507,7 +503,7 @@ def schwartz_hearst_long_form(short: str, text: str, paren: int) -> tuple[int, i
     return end - len(candidate), end
 
 
-class AbbreviationComponent:
+class AbbreviationComponent(RuleComponent):
     """`long form (SF)`: when the long form is a tagged entity, every SF in the document gets its entity.
 
     When the SF itself was tagged as a gene but the long form as a drug (protein names in drug dictionaries:
@@ -516,10 +512,6 @@ class AbbreviationComponent:
 
     def __init__(self, non_gene_heads: Iterable[str] = ()) -> None:
         self.non_gene_heads = frozenset(h.lower() for h in non_gene_heads)
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.apply(rules_doc(doc))
-        return doc
 
     def apply(self, rules: RulesDoc) -> None:
         text = rules.text
@@ -701,7 +693,7 @@ def _plausible_short_form(short: str, before: str, label: str) -> bool:
     return any(part[:1].lower() == first for word in words for part in re.split(r"[\W_]+", word))
 
 
-class DrugClassComponent:
+class DrugClassComponent(RuleComponent):
     """Gene or family + class head ("ALK inhibitors", "EGFR-TKIs", "ALK/ROS1 inhibitor"), and class terms."""
 
     def __init__(self, heads: Iterable[str], terms: Iterable[str]) -> None:
@@ -715,10 +707,6 @@ class DrugClassComponent:
         term = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in sorted(terms, key=len, reverse=True))
         self.terms = re.compile(rf"(?<![\w-])(?:{term})(?![\w-])", re.IGNORECASE) if term else None
         self.folded = _folded_or_none(self.after_gene, self.terms)
-
-    def __call__(self, doc: Doc) -> Doc:
-        self.apply(rules_doc(doc))
-        return doc
 
     def apply(self, rules: RulesDoc) -> None:
         text = rules.text
@@ -786,11 +774,7 @@ def _class_name(name: str) -> str:
     return " ".join([*words[:-1], last])
 
 
-class VariantComponent:
-    def __call__(self, doc: Doc) -> Doc:
-        self.apply(rules_doc(doc))
-        return doc
-
+class VariantComponent(RuleComponent):
     def apply(self, rules: RulesDoc) -> None:
         from neurolit.ner.variants import find_variants, link_variants
 
@@ -831,11 +815,7 @@ class VariantComponent:
         )
 
 
-class OutcomeComponent:
-    def __call__(self, doc: Doc) -> Doc:
-        self.apply(rules_doc(doc))
-        return doc
-
+class OutcomeComponent(RuleComponent):
     def apply(self, rules: RulesDoc) -> None:
         from neurolit.ner.outcomes import find_outcomes
 

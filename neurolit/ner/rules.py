@@ -119,19 +119,13 @@ class RulesDoc:
         span = self.tokens().char_span(start, end, alignment_mode="expand")
         return "" if span is None else str(span.text)
 
-    def add(self, items: Iterable[Item]) -> list[RuleSpan | None]:
-        """Append a span per (start, end, label, attrs), in order, where spaCy would make one (None where not);
-        attrs get ``source="rules"`` unless they name another source."""
-        made: list[RuleSpan | None] = []
+    def add(self, items: Iterable[Item]) -> None:
+        """Append a span per (start, end, label, attrs), in order, where spaCy would make one; attrs get
+        ``source="rules"`` unless they name another source."""
         for start, end, label, attrs in items:
             if self.valid(start, end):
                 attrs.setdefault("source", "rules")
-                span = RuleSpan(start, end, label, attrs)
-                self.spans.append(span)
-                made.append(span)
-            else:
-                made.append(None)
-        return made
+                self.spans.append(RuleSpan(start, end, label, attrs))
 
     def new(self, start: int, end: int, label: str, attrs: dict[str, Any]) -> RuleSpan | None:
         """A span not yet in `spans` (the caller places it), or None where spaCy would make none."""
@@ -143,21 +137,16 @@ class RulesDoc:
 
     def mentions(self) -> list[Mention]:
         """The Mention records: one per (offsets, label, norm_id, gene), first seen kept, in text order."""
-        text = self.text
-        return unique_mentions(
-            Mention(
-                start=s.start,
-                end=s.end,
-                text=text[s.start : s.end],
-                label=cast(EntityLabel, s.label),
-                **(
-                    s.attrs
-                    if s.attrs.keys() <= MENTION_FIELDS
-                    else {k: v for k, v in s.attrs.items() if k in MENTION_FIELDS}
-                ),
-            )
-            for s in self.spans
-        )
+        return unique_mentions(make_mention(self.text, s.start, s.end, s.label, s.attrs) for s in self.spans)
+
+
+def make_mention(text: str, start: int, end: int, label: str, attrs: dict[str, Any]) -> Mention:
+    """The Mention over text[start:end]; of `attrs` only the Mention fields are kept (offsets, a model's score
+    details and the like are left out)."""
+    fields = (
+        attrs if attrs.keys() <= MENTION_FIELDS else {k: v for k, v in attrs.items() if k in MENTION_FIELDS}
+    )
+    return Mention(start=start, end=end, text=text[start:end], label=cast(EntityLabel, label), **fields)
 
 
 def unique_mentions(mentions: Iterable[Mention]) -> list[Mention]:

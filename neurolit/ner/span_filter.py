@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from neurolit.errors import ModelError
 from neurolit.logistic import linear_score, read_weights, sigmoid
-from neurolit.ner.combine import Decision, Item
+from neurolit.ner.combine import CombinationPolicy, Decision, Item, combine
 
 RESOURCE = "ner_span_filter.json"
 FEATURES = (
@@ -147,6 +147,28 @@ def span_features(
 
 
 # ------------------------------------------------------------------------------------------- applying
+def is_addition(decision: Decision) -> bool:
+    """A decision taken from the model alone (no rules mention)."""
+    return decision.rule is None and decision.model is not None
+
+
+def combined(
+    text: str,
+    rules: Sequence[Item],
+    model: Sequence[Item],
+    policy: CombinationPolicy,
+    span_filter: SpanFilter | None = None,
+    *,
+    propagate: bool = False,
+) -> list[Decision]:
+    """Rules and model spans combined per `policy`, the model's additions then filtered by `span_filter` and
+    propagated when `propagate` (`filter_additions`; skipped when neither is asked for)."""
+    decisions = combine(list(rules), list(model), policy)
+    if span_filter is None and not propagate:
+        return decisions
+    return filter_additions(text, rules, model, decisions, span_filter, propagate=propagate)
+
+
 def filter_additions(
     text: str,
     rules: Sequence[Item],
@@ -166,7 +188,7 @@ def filter_additions(
     added: list[Decision] = []
     keys: frozenset[tuple[str, str]] | None = None
     for d in decisions:
-        if d.rule is not None or d.model is None:
+        if not is_addition(d):
             kept.append(d)
             continue
         if span_filter is None:

@@ -463,10 +463,6 @@ def _b_generic(m: re.Match[str]) -> Built:
 
 
 _AA3_LOWER = "ala|arg|asn|asp|cys|gln|glu|gly|his|ile|leu|lys|met|phe|pro|ser|thr|trp|tyr|val"
-_AA_NAMES_LOWER = (
-    "alanine|arginine|asparagine|aspart|cysteine|glutam|glycine|histidine|leucine|lysine|methionine|proline|"
-    "serine|threonine|tryptophan|tyrosine|valine"
-)
 _AA_ANCHOR_NAMES = (
     "alanine",
     "arginine",
@@ -502,20 +498,6 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
     "nuc_pos_nuc": (re.compile(r"[ACGT][\-+]\d"), False),
     "edit": (re.compile(r"del|ins|dup"), True),
     "fs": (re.compile(r"fs"), False),
-    "acid_change": (
-        re.compile(
-            r"[ACGT]{1,2}(?:\s?-{1,4}>|\s?>|\s?→|-to-|\sto\s|/)\s?[ACGT]|"
-            r"(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val)\s?(?:-{1,4}>|→)"
-        ),
-        False,
-    ),
-    "protein_allele": (
-        re.compile(
-            rf"(?:{_AA3_LOWER})-?\d|(?:{_AA_NAMES_LOWER})\s(?:at\s|\d)|\d\s(?:{_AA3_LOWER}|{_AA_NAMES_LOWER})|"
-            rf"codon\sat"
-        ),
-        True,
-    ),
     "aa_anchor": (
         re.compile(
             rf"(?<![a-z])(?:{'|'.join(_AA_ANCHOR_NAMES)})(?![a-z])|"
@@ -551,15 +533,6 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
         ),
         True,
     ),
-    "nuc_edit": (
-        re.compile(
-            r"[ACGT]\)?\s(?:deletion|insertion|duplication)|(?:del|ins|dup)[ACGT]{2}|"
-            r"(?:duplication|deletion|insertion)\s\(?[ACGT]{2}|"
-            r"(?i:adenine|guanine|cytosine|thymine|thymidine)\s(?:deletion|insertion)"
-        ),
-        False,
-    ),
-    "edit_or_by": (re.compile(r"del|ins|\sby\s"), True),
     "num_nuc": (re.compile(r"\d\s?[ACGT]"), False),
     "allele_shape": (
         re.compile(r"[ACGT]\s(?:allele|genotype|carrier|homozygote|deletion)|[+\-]\d+[ACGT]"),
@@ -568,26 +541,7 @@ GATES: dict[str, tuple[re.Pattern[str], bool]] = {
     "aa3_num": (re.compile(rf"(?:{_AA3_LOWER})\s?\(?\d"), True),
     "aa1_num": (re.compile(r"[ACDEFGHIKLMNPQRSTVWY]\d"), False),
     "slash": (re.compile(r"/"), False),
-    "aa_num": (re.compile(rf"[acdefghiklmnpqrstvwy]\d|(?:{_AA3_LOWER})\d"), True),
-    "aa_name": (re.compile(rf"{_AA_NAMES_LOWER}"), True),
-    "aa_num_or_name": (
-        re.compile(rf"{_AA_NAMES_LOWER}|(?:{_AA3_LOWER})-?\d|stop\scodon|termination\scodon"),
-        True,
-    ),
-    "aa_words": (
-        re.compile(rf"{_AA_NAMES_LOWER}|(?:{_AA3_LOWER})(?:\s?-{{1,4}}>|\s?→|-to-|\s(?:to|by|for|with)\s)"),
-        True,
-    ),
     "codon": (re.compile(r"codon"), True),
-    "nuc_words": (
-        re.compile(
-            rf"adenin|adenos|guanin|guanos|cytosin|cytidin|thymin|thymidin|uracil|uridin|"
-            rf"[acgt]\)?(?:\s\([acgt]\))?(?:\s?-{{1,4}}>|>|→|-to-|\sto\s|/)|"
-            rf"(?:{_AA3_LOWER})\s?(?:-{{1,4}}>|→|/)"
-        ),
-        True,
-    ),
-    "sized": (re.compile(r"del|ins|dup|repeat|invers"), True),
     "delta": (re.compile(r"[Dd]elta|Δ|DD\d"), False),
     "exon": (re.compile(r"exon"), True),
     "exon_short": (re.compile(r"\d(?:del|ins|dup|skip)|(?:del|ins)\s?(?:19|20)"), True),

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from neurolit.errors import InputError
 from neurolit.formats.pubtator import read_pubtator
 from neurolit.metrics import Counts
-from neurolit.ner.combine import CombinationPolicy, Item, Mode, combine
-from neurolit.ner.span_filter import SpanFilter, filter_additions
+from neurolit.ner.combine import CombinationPolicy, Item, Mode
+from neurolit.ner.span_filter import SpanFilter, combined
 from neurolit.train.labels import CorpusRegistry, load_registry
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class DocumentPredictions:
     model: Mapping[str, tuple[Item, ...]]  # gate name → model spans read under that gate
     tokens: int
     read_tokens: Mapping[str, int]  # gate name → tokens the model read
-    text: str = ""
+    text: str  # the document's text (the span filter's features read it)
 
 
 def gold_items(path: Path, corpus: str, registry: CorpusRegistry) -> list[tuple[str, str, tuple[Item, ...]]]:
@@ -92,7 +92,7 @@ def predict(
 ) -> list[DocumentPredictions]:
     """Run the rules pipeline (no model) once, and the model on the text each gate selects."""
     from neurolit.ner.model import filter_model_spans, load_model, model_stop_keys, predict_spans
-    from neurolit.ner.pipeline import build_pipeline
+    from neurolit.ner.pipeline import _rules, build_pipeline, doc_text
 
     rules_nlp = build_pipeline(use_model=False)
     model = load_model(model_path)
@@ -100,17 +100,18 @@ def predict(
     out: list[DocumentPredictions] = []
     for (_, _, items), doc in zip(gold, rules_nlp.pipe(t for _, t, _ in gold), strict=True):
         mentions = [m for m in (doc._.mentions or []) if not m.is_class]
-        rules_spans = list(doc.spans["rules"]) if "rules" in doc.spans else []
+        rules_spans = _rules(doc)
+        text = doc_text(doc)
         per_gate: dict[str, tuple[Item, ...]] = {}
         read: dict[str, int] = {}
         for name, gate in gates.items():
             regions = gate.regions(doc, rules_spans)
-            found = predict_spans(model, [doc.text[s:e] for s, e in regions])
+            found = predict_spans(model, [text[s:e] for s, e in regions])
             spans = [
                 (s + a, s + b, lab) for (s, _), ents in zip(regions, found, strict=True) for a, b, lab in ents
             ]
             per_gate[name] = tuple(
-                Item(a, b, lab) for a, b, lab in filter_model_spans(doc.text, spans, stop_keys)
+                Item(a, b, lab) for a, b, lab in filter_model_spans(text, spans, stop_keys)
             )
             if name == "all":  # the model's own output, before the pipeline's stoplist
                 per_gate[RAW] = tuple(Item(a, b, lab) for a, b, lab in spans)
@@ -126,7 +127,7 @@ def predict(
                 per_gate,
                 len(doc),
                 read,
-                doc.text,
+                text,
             )
         )
     return out
@@ -147,12 +148,9 @@ def score_system(
         if gate is None or policy is None:
             pred = list(doc.rules)
         else:
-            model = list(doc.model[gate])
-            decisions = combine(list(doc.rules), model, policy)
-            if span_filter is not None or propagate:
-                decisions = filter_additions(
-                    doc.text, doc.rules, model, decisions, span_filter, propagate=propagate
-                )
+            decisions = combined(
+                doc.text, doc.rules, doc.model[gate], policy, span_filter, propagate=propagate
+            )
             pred = [Item(d.start, d.end, d.label) for d in decisions]
         score.add(doc.gold, pred, labels)
     return score
@@ -164,12 +162,13 @@ def evaluate_model(
     model_path: Path | None = None,
     registry: CorpusRegistry | None = None,
     configured: tuple[str, Mapping[str, Mode]] | None = None,
-    span_filter: tuple[SpanFilter | None, bool] = (None, False),
+    span_filter: SpanFilter | None = None,
+    propagate: bool = False,
 ) -> tuple[dict[str, Score], dict[str, float]]:
     """Scores of every system on `gold_path`, and the fraction of tokens the model reads under each gate.
 
     `configured` = (gate name, per-label modes) of the configured pipeline, scored as "configured" with
-    `span_filter` = (filter of the model's additions or None, propagate).
+    `span_filter` (the filter of the model's additions, or None) and `propagate`.
     """
     if not gold_path.is_file():
         raise InputError(f"gold file {gold_path} does not exist")
@@ -196,7 +195,7 @@ def evaluate_model(
             preds, labels, gate, CombinationPolicy(dict(modes))
         )
         systems[f"configured (gate {gate})"] = score_system(
-            preds, labels, gate, CombinationPolicy(dict(modes)), *span_filter
+            preds, labels, gate, CombinationPolicy(dict(modes)), span_filter, propagate
         )
     tokens = sum(p.tokens for p in preds)
     stats = {"documents": float(len(preds))}

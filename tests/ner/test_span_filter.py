@@ -133,11 +133,12 @@ def test_combine_spans_filters_and_propagates_on_a_doc() -> None:
     assert combine_spans(doc, [], model, policy, span_filter=SpanFilter({}, bias=-5.0)) == []
 
 
-def test_fitting_script_recovers_the_direction_of_a_feature() -> None:
+def test_fitting_script_collects_and_scores_the_model_additions() -> None:
+    """scripts/fit_span_filter.py: which model spans are training rows (additions, not near a "?" gold span),
+    their labels (an exact gold match), and the strict counts of the combined output with and without a filter."""
     import importlib.util
 
-    import numpy as np
-
+    from neurolit.train.evaluate import DocumentPredictions
     from tests.conftest import PROJECT_ROOT
 
     spec = importlib.util.spec_from_file_location(
@@ -146,10 +147,28 @@ def test_fitting_script_recovers_the_direction_of_a_feature() -> None:
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(400, 2))
-    y = (rng.random(400) < 1 / (1 + np.exp(-(2.0 * x[:, 0] - 0.5)))).astype(float)
-    weights, bias = script.fit_logistic(x, y, l2=1.0)
-    assert 1.2 < weights[0] < 3.0 and abs(weights[1]) < 0.4 and -1.0 < bias < 0.0
-    fitted = script.to_filter(np.zeros(len(FEATURES)), bias, 0.5)
-    assert set(fitted.weights) == set(FEATURES)
+    code, second, third = (Item(*find("XR-17", i), "Drug") for i in range(3))
+    kinase = Item(TEXT.index("kinase"), TEXT.index("kinase") + 6, "Gene")
+    cells = Item(0, 5, "Drug")  # a model addition over a span of a type mapped to "?"
+    preds = DocumentPredictions(
+        gold=(code, second, third),
+        rules=(code,),
+        model={"g": (code, second, kinase, cells)},
+        tokens=20,
+        read_tokens={"g": 20},
+        text=TEXT,
+    )
+    docs = [(TEXT, preds.gold, preds, (Item(0, 5, "?"),))]
+    policy = CombinationPolicy.uniform("union")
+    x, y, groups, kinds = script.dataset(docs, "g", policy)  # the second XR-17 (right) and "kinase" (wrong)
+    assert x.shape == (2, len(FEATURES)) and list(y) == [1.0, 0.0] and list(groups) == [0, 0]
+    assert kinds == ["Drug", "Gene"]
+    assert script.kept(x, y, kinds, SpanFilter({}, bias=5.0)) == {"Drug": [1, 1, 0, 0], "Gene": [0, 0, 1, 1]}
+    assert script.kept(x, y, kinds, SpanFilter({}, bias=-5.0)) == {"Drug": [1, 0, 0, 0], "Gene": [0, 0, 1, 0]}
+    unfiltered = script.score(docs, "g", policy, [None], ["Drug", "Gene"], False)
+    assert (unfiltered["Drug"].tp, unfiltered["Drug"].fp, unfiltered["Drug"].fn) == (2, 1, 1)
+    assert (unfiltered["Gene"].tp, unfiltered["Gene"].fp) == (0, 1)
+    rejecting = script.score(docs, "g", policy, [SpanFilter({}, bias=-5.0)], ["Drug", "Gene"], False)
+    assert (rejecting["Drug"].tp, rejecting["Drug"].fp, rejecting["Gene"].fp) == (1, 0, 0)
+    propagated = script.score(docs, "g", policy, [SpanFilter({}, bias=5.0)], ["Drug"], True)
+    assert (propagated["Drug"].tp, propagated["Drug"].fn) == (3, 0)  # the third XR-17 copied from the second

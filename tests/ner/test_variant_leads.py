@@ -50,8 +50,11 @@ def _spans(matches: list[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str
 @settings(max_examples=300, deadline=None)
 @given(_TEXTS)
 def test_gates_find_what_their_patterns_find(text: str) -> None:
+    """The gates searched by a shortcut (their leads, or a prefilter first) against their own patterns; the
+    others are their patterns."""
     lower = text.lower()
-    for name, (pattern, on_lower) in GATES.items():
+    for name in sorted(GATE_LEADS.keys() | GATE_PREFILTERS.keys()):
+        pattern, on_lower = GATES[name]
         expected = [m.span() for m in pattern.finditer(lower if on_lower else text)]
         assert variants._GateHits(text, lower).hits(name) == expected, name
         assert variants._GateHits(text, lower).hit(name) == bool(expected), name
